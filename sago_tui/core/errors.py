@@ -1,0 +1,101 @@
+"""Error types and the documented exit codes (DESIGN.md §2).
+
+Every user mistake surfaces as a :class:`SagoError` whose message is one line
+that names the file, line or key at fault; the front ends print the message
+and exit with :attr:`SagoError.exit_code` instead of showing a traceback.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes shared by every command."""
+
+    OK = 0
+    TASK_FAILED = 1
+    BAD_INPUT = 2
+    PROVIDER_ERROR = 3
+    BUDGET_REACHED = 4
+    NOT_APPROVED = 5
+    INTERRUPTED = 130
+
+
+class SagoError(Exception):
+    """Base class for expected failures; the message is shown to the user as is."""
+
+    exit_code: ExitCode = ExitCode.BAD_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(SagoError):
+    """Bad command-line usage."""
+
+
+class ConfigError(SagoError):
+    """An invalid setting; the message names the key and where it came from."""
+
+
+class ProjectError(SagoError):
+    """The path is not a usable project (missing, not writable, no spec files)."""
+
+
+class PlanError(SagoError):
+    """PLAN.md cannot be used; ``problems`` lists every error found, each naming line and task."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = problems or [message]
+
+
+class LLMError(SagoError):
+    """The LLM provider failed after retries (auth, unreachable, quota, bad answer).
+
+    ``kind`` is one of ``auth``, ``quota``, ``rate_limit``, ``unreachable``,
+    ``timeout``, ``server``, ``bad_request``, ``bad_response``, ``truncated``,
+    ``no_recording``. ``retryable`` tells the client's retry loop whether
+    another attempt could succeed.
+    """
+
+    exit_code = ExitCode.PROVIDER_ERROR
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "server",
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class BudgetExceeded(SagoError):
+    """The next LLM call would cross ``--max-cost``."""
+
+    exit_code = ExitCode.BUDGET_REACHED
+
+
+class NotApproved(SagoError):
+    """The plan has no valid approval and approval is required."""
+
+    exit_code = ExitCode.NOT_APPROVED
+
+
+class Cancelled(SagoError):
+    """The run was stopped by the user (Ctrl-C, Stop, quit)."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self, message: str = "interrupted") -> None:
+        super().__init__(message)
