@@ -289,7 +289,10 @@ class WarningIssued(Event):
 
 @dataclass(kw_only=True)
 class FixAttempted(Event):
-    """An auto-fix attempt for a failed verify; ``outcome`` is ``fixed``, ``failed`` or ``gave_up``."""
+    """An auto-fix attempt after a failed verify.
+
+    ``outcome`` is ``fixed``, ``failed`` or ``gave_up``.
+    """
 
     event_type: ClassVar[str] = "fix_attempt"
     agent: str = "SelfHealingAgent"

@@ -91,9 +91,14 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything resolved; ``sources`` maps a dotted key to where its value came from."""
+    """Everything resolved.
+
+    ``sources`` maps a dotted key (``run.parallel``) to where its value came from;
+    ``warnings`` holds non-fatal findings such as unknown keys in sago.toml.
+    """
 
     llm: LLMSettings = field(default_factory=LLMSettings)
     run: RunOptions = field(default_factory=RunOptions)
     log_level: str = "INFO"
     sources: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
