@@ -1,0 +1,70 @@
+"""``sago-tui run --dry-run``: the cost table, with zero LLM calls."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.markup import escape
+from rich.table import Table
+
+from sago_tui.commands.common import settings_for, stdout_console
+from sago_tui.core.dry_run import RunEstimate, estimate_run
+from sago_tui.core.plan_parser import load_plan
+from sago_tui.core.project import Project
+from sago_tui.core.tokens import tokenizer_name
+from sago_tui.headless import money, tokens
+
+
+def _cost(value: float | None, estimate: RunEstimate) -> str:
+    return money(value) if estimate.price_known else "price unknown"
+
+
+def print_dry_run(project: Project, args: argparse.Namespace) -> int:
+    """Print the estimate per task and per phase, with totals."""
+    settings = settings_for(project, args)
+    console = stdout_console()
+    plan = None
+    if project.plan_path.exists() and not getattr(args, "force_plan", False):
+        plan, _ = load_plan(project.plan_path)
+    model = settings.llm.litellm_model
+    if settings.llm.replay is not None:
+        from sago_tui.core.replay import ReplayClient
+
+        model = ReplayClient(settings.llm.replay).model
+    estimate = estimate_run(project, settings, plan, model=model)
+    encoding = tokenizer_name(model)
+    counted = f"counted with {encoding}" if encoding else "approximated (characters / 4)"
+    console.print(f"Dry run · model {escape(model)} · input tokens {counted}")
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("Task", "Name", "Phase"):
+        table.add_column(column)
+    for column in ("Input", "Output", "Cost"):
+        table.add_column(column, justify="right")
+    for row in estimate.rows:
+        cost = "cached" if row.cached else _cost(row.cost_usd, estimate)
+        table.add_row(
+            row.task_id, escape(row.name), escape(row.phase),
+            tokens(row.input_tokens), tokens(row.output_tokens), cost,
+        )  # fmt: skip
+    console.print(table)
+    if plan is not None:
+        phases = Table(title="Per phase", title_justify="left", show_edge=False, pad_edge=False)
+        phases.add_column("Phase")
+        for column in ("Input", "Output", "Cost"):
+            phases.add_column(column, justify="right")
+        for name, inp, out, phase_cost in estimate.phase_totals():
+            phases.add_row(escape(name), tokens(inp), tokens(out), _cost(phase_cost, estimate))
+        console.print(phases)
+    cached = sum(1 for r in estimate.rows if r.cached)
+    console.print(
+        f"Total: {tokens(estimate.input_tokens)} input + {tokens(estimate.output_tokens)} "
+        f"expected output tokens · {_cost(estimate.cost_usd, estimate)}"
+        + (f" · {cached} cached task(s) cost nothing" if cached else "")
+    )
+    if plan is None:
+        console.print("No PLAN.md yet: this is the cost of generating it; run again after `plan`.")
+    if settings.run.max_cost is not None and estimate.cost_usd is not None:
+        verdict = "within" if estimate.cost_usd <= settings.run.max_cost else "OVER"
+        console.print(f"Budget: ${settings.run.max_cost:.2f} ({verdict} budget)")
+    console.print("No LLM calls were made.")
+    return 0

@@ -1,0 +1,55 @@
+"""``sago-tui init``: the spec templates, optionally drafted by the LLM."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.markup import escape
+
+from sago_tui.commands.common import relative, settings_for, stdout_console
+from sago_tui.core.bus import EventBus
+from sago_tui.core.initializer import init_project
+from sago_tui.core.orchestrator import Orchestrator
+from sago_tui.core.project import Project
+from sago_tui.headless import HeadlessPrinter
+
+
+def main(args: argparse.Namespace) -> int:
+    """Create the project; with ``--prompt`` the LLM drafts PROJECT.md and REQUIREMENTS.md."""
+    if args.path:
+        root = Path(args.path)
+        name = args.name or root.resolve().name
+    elif args.name:
+        root = Path.cwd() / args.name
+        name = args.name
+    else:
+        root = Path.cwd()
+        name = root.name
+    console = stdout_console()
+    result = init_project(root, name, overwrite=args.overwrite)
+    where = relative(result.root)
+    console.print(f"Initialized {escape(name)} in {escape(where)}: {', '.join(result.written)}")
+    if args.prompt:
+        project = Project.at(result.root)
+        settings = settings_for(project, args)
+        bus = EventBus()
+        bus.subscribe(HeadlessPrinter(console))
+        console.print("Drafting PROJECT.md and REQUIREMENTS.md from your prompt…")
+        outcome = Orchestrator(project, settings, bus=bus).generate_spec(args.prompt)
+        if outcome.exit_code != 0:
+            console.print(
+                f"The spec was not generated: {escape(outcome.reason)}\n"
+                "The template files are in place; edit them by hand or fix the setting and "
+                f"run `sago-tui init {escape(name)} --prompt … --overwrite` again."
+            )
+            return int(outcome.exit_code)
+        console.print("Generated PROJECT.md and REQUIREMENTS.md.")
+    console.print("\nNext steps:")
+    if where != ".":
+        console.print(f"  cd {escape(where)}")
+    if not args.prompt:
+        console.print("  edit PROJECT.md and REQUIREMENTS.md (or open the app: sago-tui)")
+    console.print("  sago-tui plan        # generate PLAN.md")
+    console.print("  sago-tui run --dry-run && sago-tui run")
+    return 0

@@ -1,0 +1,56 @@
+"""``sago-tui status``: progress per phase (and per task with ``-d``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.markup import escape
+
+from sago_tui.commands.common import open_project, stdout_console
+from sago_tui.core.status import PENDING, project_status
+
+ICONS = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "skipped": "[yellow]⊘[/]", PENDING: "·"}
+
+
+def main(args: argparse.Namespace) -> int:
+    """Print the project's status from PLAN.md and STATE.md."""
+    project = open_project(args.path)
+    status = project_status(project)
+    console = stdout_console()
+    console.print(f"[bold]{escape(status.name)}[/]  {escape(status.path)}")
+    if status.active_phase:
+        console.print(f"Active phase: {escape(status.active_phase)}")
+    if status.current_task:
+        console.print(f"Current task: {escape(status.current_task)}")
+    if status.last_run:
+        console.print(f"Last run:     {escape(status.last_run)}")
+    if not status.has_plan:
+        console.print("\nNo PLAN.md yet. Next: edit the spec, then `sago-tui plan`.")
+        return 0
+    if status.plan_error:
+        console.print(f"\n[red]PLAN.md cannot be read:[/] {escape(status.plan_error)}")
+        return 2
+    passed, failed = status.count("passed"), status.count("failed")
+    skipped, pending = status.count("skipped"), status.count(PENDING)
+    console.print(
+        f"\nProgress: {passed}/{status.total} passed, {failed} failed, "
+        f"{skipped} skipped, {pending} pending"
+    )
+    for phase in status.phases:
+        done = phase.count("passed")
+        mark = " [red](failures)[/]" if phase.count("failed") else ""
+        console.print(f"\n  {escape(phase.name)}  {done}/{len(phase.tasks)}{mark}")
+        if not args.detailed:
+            continue
+        for task in phase.tasks:
+            when = f"  ({escape(task.timestamp)})" if task.timestamp else ""
+            console.print(f"    {ICONS[task.status]} {task.task_id}: {escape(task.name)}{when}")
+            if task.status in ("failed", "skipped") and task.error:
+                console.print(f"        {escape(task.error)}")
+    if failed:
+        console.print(
+            "\nNext: fix the spec or the code, then `sago-tui run` (passed tasks are cached)."
+        )
+    elif pending:
+        console.print("\nNext: `sago-tui run`.")
+    return 0

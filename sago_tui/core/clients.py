@@ -1,0 +1,22 @@
+"""Choosing the LLM client a run uses: live litellm, a replay, or a recording of a live run."""
+
+from __future__ import annotations
+
+from sago_tui.core.llm_types import LLMClient
+from sago_tui.core.settings import LLMSettings
+
+
+def make_client(settings: LLMSettings) -> LLMClient:
+    """``--replay FILE`` answers from a recording; ``--record FILE`` records a live run."""
+    if settings.replay is not None:
+        from sago_tui.core.replay import ReplayClient
+
+        return ReplayClient(settings.replay)
+    from sago_tui.core.llm import LiteLLMClient
+
+    client: LLMClient = LiteLLMClient(settings)
+    if settings.record is not None:
+        from sago_tui.core.replay import RecordingClient
+
+        client = RecordingClient(client, settings.record)
+    return client

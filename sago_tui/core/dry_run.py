@@ -1,0 +1,127 @@
+"""``run --dry-run``: what a run would cost, before any LLM call (DESIGN.md §6).
+
+Every task's real prompt is built (context, compression, system prompt) and
+counted; shared sections are counted once. Tasks the cache would skip are
+marked and cost nothing. Without a PLAN.md the plan call itself is estimated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sago_tui.core.cache import TaskCache
+from sago_tui.core.compression import compress_sections
+from sago_tui.core.context import ProjectContext, TaskContext, build_task_context
+from sago_tui.core.estimate import (
+    call_cost,
+    expected_output_tokens,
+    expected_plan_tokens,
+)
+from sago_tui.core.plan import Plan
+from sago_tui.core.planner import plan_request_messages
+from sago_tui.core.pricing import price_for
+from sago_tui.core.project import Project
+from sago_tui.core.prompts import EXECUTOR_SYSTEM
+from sago_tui.core.settings import Settings
+from sago_tui.core.tokens import count_tokens, is_exact
+from sago_tui.core.waves import data_dependencies_of
+
+
+@dataclass(frozen=True)
+class CallEstimate:
+    """One planned LLM call: a task's call, or the plan call (``task_id`` = "plan")."""
+
+    task_id: str
+    name: str
+    phase: str
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None
+    cached: bool = False
+
+
+@dataclass
+class RunEstimate:
+    """Estimates for a whole run; ``cost_usd`` is None when the price is unknown."""
+
+    model: str
+    exact_tokens: bool
+    price_known: bool
+    rows: list[CallEstimate] = field(default_factory=list)
+
+    @property
+    def billable(self) -> list[CallEstimate]:
+        return [r for r in self.rows if not r.cached]
+
+    @property
+    def input_tokens(self) -> int:
+        return sum(r.input_tokens for r in self.billable)
+
+    @property
+    def output_tokens(self) -> int:
+        return sum(r.output_tokens for r in self.billable)
+
+    @property
+    def cost_usd(self) -> float | None:
+        if not self.price_known:
+            return None
+        return sum(r.cost_usd or 0.0 for r in self.billable)
+
+    def phase_totals(self) -> list[tuple[str, int, int, float | None]]:
+        """(phase, input tokens, output tokens, cost) per phase, in plan order."""
+        totals: dict[str, list[float]] = {}
+        for row in self.billable:
+            acc = totals.setdefault(row.phase, [0, 0, 0.0])
+            acc[0] += row.input_tokens
+            acc[1] += row.output_tokens
+            acc[2] += row.cost_usd or 0.0
+        return [
+            (phase, int(a[0]), int(a[1]), a[2] if self.price_known else None)
+            for phase, a in totals.items()
+        ]
+
+
+def estimate_run(
+    project: Project, settings: Settings, plan: Plan | None, *, model: str | None = None
+) -> RunEstimate:
+    """Estimate every call of a run of ``plan`` (or of planning, when ``plan`` is None)."""
+    model = model or settings.llm.litellm_model
+    estimate = RunEstimate(model, is_exact(model), price_for(model) is not None)
+    shared = ProjectContext.load(project)
+    if plan is None:
+        messages = plan_request_messages(project, shared)
+        tokens = sum(count_tokens(content, model) for _, content in messages)
+        reqs = project.spec_path("REQUIREMENTS.md")
+        text = reqs.read_text(encoding="utf-8", errors="replace") if reqs.is_file() else ""
+        output = expected_plan_tokens(text)
+        estimate.rows.append(
+            CallEstimate("plan", "Generate PLAN.md", "Planning", tokens, output,
+                         call_cost(model, tokens, output))
+        )  # fmt: skip
+        return estimate
+    system_tokens = count_tokens(EXECUTOR_SYSTEM, model)
+    cache = TaskCache(project, plan, model, data_dependencies_of(plan), lambda _: None)
+    would_run: set[str] = set()
+    for task in plan.tasks:
+        cached = False
+        if settings.run.use_cache:
+            cached = cache.check(task, would_run).hit
+        if not cached:
+            would_run.add(task.id)
+        context = build_task_context(project, task, plan, shared)
+        sections = context.sections
+        if settings.run.compress:
+            sections = compress_sections(
+                sections,
+                model=model,
+                max_tokens=settings.run.max_context_tokens,
+                threshold=settings.run.compression_threshold,
+                strategy="sliding_window",
+            ).sections
+        tokens = system_tokens + TaskContext(task, list(sections)).token_count(model) + 20
+        output = expected_output_tokens(project.root, task)
+        cost = 0.0 if cached else call_cost(model, tokens, output)
+        estimate.rows.append(
+            CallEstimate(task.id, task.name, task.phase, tokens, output, cost, cached)
+        )
+    return estimate

@@ -1,0 +1,187 @@
+"""Every LLM call of a run goes through :class:`LLMGateway`.
+
+The gateway turns a call into events (``llm_request``, streamed ``llm_delta``,
+``llm_call`` or ``error``), enforces ``--max-cost`` before a call is sent, and
+keeps the cost ledger. Replayed and live clients therefore produce identical
+traces.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from sago_tui.core.bus import EventBus
+from sago_tui.core.cancel import CancelToken
+from sago_tui.core.errors import BudgetExceeded, LLMError
+from sago_tui.core.events import BudgetStopped, ErrorOccurred, LLMCalled, LLMDelta, LLMRequested
+from sago_tui.core.llm_types import LLMClient, LLMRequest, LLMResponse
+from sago_tui.core.secrets import Redactor
+from sago_tui.core.text import preview
+
+
+@dataclass
+class CallTotals:
+    """Token and cost totals of a task (or of the whole run)."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    unpriced_calls: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def add(self, response: LLMResponse) -> None:
+        self.calls += 1
+        self.prompt_tokens += response.prompt_tokens
+        self.completion_tokens += response.completion_tokens
+        if response.cost_usd is None:
+            self.unpriced_calls += 1
+        else:
+            self.cost_usd += response.cost_usd
+
+
+@dataclass
+class CostLedger:
+    """Thread-safe running totals per task (``None`` key = plan/init calls)."""
+
+    total: CallTotals = field(default_factory=CallTotals)
+    by_task: dict[str | None, CallTotals] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, task_id: str | None, response: LLMResponse) -> None:
+        """Record one finished call."""
+        with self._lock:
+            self.total.add(response)
+            self.by_task.setdefault(task_id, CallTotals()).add(response)
+
+    def for_task(self, task_id: str | None) -> CallTotals:
+        """A copy of one task's totals."""
+        with self._lock:
+            found = self.by_task.get(task_id, CallTotals())
+            return CallTotals(**vars(found))
+
+    @property
+    def spent_usd(self) -> float:
+        with self._lock:
+            return self.total.cost_usd
+
+
+class LLMGateway:
+    """Sends requests through a client, with events, budget and accounting."""
+
+    def __init__(
+        self,
+        client: LLMClient,
+        bus: EventBus,
+        *,
+        ledger: CostLedger | None = None,
+        max_cost: float | None = None,
+        redactor: Redactor | None = None,
+        cancel: CancelToken | None = None,
+    ) -> None:
+        self.client = client
+        self.bus = bus
+        self.ledger = ledger or CostLedger()
+        self.max_cost = max_cost
+        self.redactor = redactor or Redactor(())
+        self.cancel = cancel or CancelToken()
+        self._budget_lock = threading.Lock()
+        self._reserved = 0.0
+
+    @property
+    def model(self) -> str:
+        return self.client.model
+
+    def call(
+        self,
+        request: LLMRequest,
+        *,
+        agent: str,
+        prompt_tokens: int = 0,
+        estimate_usd: float | None = None,
+    ) -> LLMResponse:
+        """Send ``request``; raise ``BudgetExceeded`` before a call that would cross the budget."""
+        self.cancel.raise_if_cancelled()
+        reserved = self._reserve(request, estimate_usd)
+        task_id = request.task_id
+        self.bus.emit(
+            LLMRequested(
+                task_id=task_id,
+                agent=agent,
+                model=self.model,
+                purpose=request.purpose,
+                prompt_tokens=prompt_tokens,
+            )
+        )
+
+        def on_delta(text: str) -> None:
+            self.bus.emit(LLMDelta(task_id=task_id, agent=agent, text=text))
+
+        try:
+            response = self.client.complete(request, on_delta=on_delta, cancel=self.cancel)
+        except LLMError as exc:
+            self.bus.emit(
+                ErrorOccurred(
+                    task_id=task_id,
+                    agent=agent,
+                    message=self.redactor.redact(exc.message),
+                    error_type=f"llm_{exc.kind}",
+                )
+            )
+            raise
+        finally:
+            self._release(reserved)
+        self.ledger.add(task_id, response)
+        self.bus.emit(
+            LLMCalled(
+                task_id=task_id,
+                agent=agent,
+                model=response.model or self.model,
+                purpose=request.purpose,
+                attempt=request.attempt,
+                prompt_tokens=response.prompt_tokens,
+                completion_tokens=response.completion_tokens,
+                total_tokens=response.total_tokens,
+                cost_usd=response.cost_usd,
+                duration_s=round(response.duration_s, 3),
+                finish_reason=response.finish_reason,
+                prompt_preview=preview(self.redactor.redact(request.prompt_text)),
+                response_preview=preview(self.redactor.redact(response.content)),
+                duration_ms=round(response.duration_s * 1000, 1),
+            )
+        )
+        return response
+
+    def _reserve(self, request: LLMRequest, estimate_usd: float | None) -> float:
+        """Check the budget, counting calls already in flight (parallel tasks)."""
+        if self.max_cost is None or estimate_usd is None:
+            return 0.0
+        with self._budget_lock:
+            spent = self.ledger.spent_usd
+            if spent + self._reserved + estimate_usd > self.max_cost:
+                self.bus.emit(
+                    BudgetStopped(
+                        task_id=request.task_id,
+                        spent_usd=round(spent, 6),
+                        next_estimate_usd=round(estimate_usd, 6),
+                        max_cost_usd=self.max_cost,
+                        purpose=request.purpose,
+                    )
+                )
+                raise BudgetExceeded(
+                    f"budget reached: spent ${spent:.4f} of ${self.max_cost:.2f}; "
+                    f"the next call ({request.purpose}"
+                    + (f" for task {request.task_id}" if request.task_id else "")
+                    + f") is estimated at ${estimate_usd:.4f}"
+                )
+            self._reserved += estimate_usd
+            return estimate_usd
+
+    def _release(self, amount: float) -> None:
+        if amount:
+            with self._budget_lock:
+                self._reserved -= amount

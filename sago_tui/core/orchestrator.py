@@ -1,0 +1,309 @@
+"""The orchestrator: one entry point for a run or a plan, shared by every front end.
+
+It loads (or generates) the plan, gets it approved, runs the tasks through
+:class:`~sago_tui.core.run_loop.RunLoop`, and writes the trace. The front ends
+only subscribe to the bus and read the :class:`RunResult`. ``workflow_end`` is
+written on every path, failures and interrupts included.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection
+from datetime import datetime
+from typing import Any
+
+from sago_tui.core.approval import Approver, check_approval, save_approval
+from sago_tui.core.bus import EventBus
+from sago_tui.core.cache import TaskCache
+from sago_tui.core.cancel import CancelToken
+from sago_tui.core.clients import make_client
+from sago_tui.core.context import ProjectContext
+from sago_tui.core.errors import ExitCode, LLMError, NotApproved, PlanError, SagoError
+from sago_tui.core.events import (
+    ErrorOccurred,
+    PlanApproved,
+    TaskSkipped,
+    WarningIssued,
+    WorkflowFinished,
+    WorkflowStarted,
+)
+from sago_tui.core.gateway import LLMGateway
+from sago_tui.core.initializer import generate_spec
+from sago_tui.core.llm_types import LLMClient
+from sago_tui.core.outcome import FAILED, NOT_RUN, PASSED, SKIPPED, RunResult, TaskOutcome
+from sago_tui.core.plan import Plan, PlanIssue
+from sago_tui.core.plan_parser import load_plan
+from sago_tui.core.planner import generate_plan
+from sago_tui.core.project import Project
+from sago_tui.core.run_loop import RunLoop
+from sago_tui.core.secrets import Redactor
+from sago_tui.core.settings import Settings
+from sago_tui.core.state import StateStore, TaskStatus
+from sago_tui.core.task_runner import TaskRunner
+from sago_tui.core.trace import TraceWriter, new_run_id
+from sago_tui.core.waves import data_dependencies_of
+
+
+class Orchestrator:
+    """Runs plan generation and task execution for one project."""
+
+    def __init__(
+        self,
+        project: Project,
+        settings: Settings,
+        *,
+        bus: EventBus | None = None,
+        client: LLMClient | None = None,
+        cancel: CancelToken | None = None,
+        approver: Approver | None = None,
+    ) -> None:
+        self.project = project
+        self.settings = settings
+        self.bus = bus or EventBus()
+        self.cancel = cancel or CancelToken()
+        self.approver = approver
+        key = settings.llm.api_key.get() if settings.llm.api_key else ""
+        self.redactor = Redactor.from_environment(extra=[key] if key else [])
+        self._client = client
+        self._gateway: LLMGateway | None = None
+        self.state = StateStore(project.state_path)
+
+    @property
+    def gateway(self) -> LLMGateway:
+        """The gateway (and client) are created on first use: a cached run needs neither."""
+        if self._gateway is None:
+            client = self._client or make_client(self.settings.llm)
+            self._gateway = LLMGateway(
+                client,
+                self.bus,
+                max_cost=self.settings.run.max_cost,
+                redactor=self.redactor,
+                cancel=self.cancel,
+            )
+        return self._gateway
+
+    @property
+    def model(self) -> str:
+        """The model name recorded in traces and the cache."""
+        if self._client is not None:
+            return self._client.model
+        if self.settings.llm.replay is not None:
+            return self.gateway.model
+        return self.settings.llm.litellm_model
+
+    def plan(self, *, feedback: str | None = None) -> RunResult:
+        """Generate PLAN.md (``sago-tui plan``), traced like a run."""
+
+        def body(result: RunResult) -> None:
+            self.project.require_initialized()
+            result.plan = self._generate(feedback)[0]
+
+        return self._traced("plan", lambda: 0, body)
+
+    def generate_spec(self, description: str) -> RunResult:
+        """``init --prompt``: draft PROJECT.md and REQUIREMENTS.md, traced like a run."""
+
+        def body(result: RunResult) -> None:
+            generate_spec(self.project, self.gateway, description)
+
+        return self._traced("init", lambda: 0, body)
+
+    def run(
+        self,
+        *,
+        plan_if_missing: bool = True,
+        force_plan: bool = False,
+        only: Collection[str] | None = None,
+        command: str = "run",
+    ) -> RunResult:
+        """Plan if needed, get approval, execute and verify; never raises ``SagoError``."""
+        loaded: tuple[Plan, list[PlanIssue]] | None = None
+        load_error: PlanError | None = None
+        if not force_plan and self.project.plan_path.exists():
+            try:
+                loaded = load_plan(self.project.plan_path)
+            except PlanError as exc:
+                load_error = exc
+
+        def body(result: RunResult) -> None:
+            if load_error is not None:
+                raise load_error
+            if loaded is None:
+                if not (force_plan or plan_if_missing):
+                    raise PlanError(
+                        f"PLAN.md not found in {self.project.root}; run `sago-tui plan` first"
+                    )
+                self.project.require_initialized()
+                plan, issues, _ = self._generate(None)
+            else:
+                plan, issues = loaded
+            for issue in issues:
+                self.bus.emit(WarningIssued(task_id=issue.task_id or None, message=str(issue)))
+            result.plan = plan
+            plan, skipped = self._approve(plan, issues)
+            result.plan = plan
+            self._execute(plan, skipped, only, result)
+
+        total = len(loaded[0].tasks) if loaded else 0
+        return self._traced(command, lambda: total, body)
+
+    def _generate(self, feedback: str | None) -> tuple[Plan, list[PlanIssue], str]:
+        return generate_plan(self.project, self.gateway, self.bus, feedback=feedback)
+
+    def _approve(self, plan: Plan, issues: list[PlanIssue]) -> tuple[Plan, frozenset[str]]:
+        """Ask the approver (TUI) or check the recorded approval; returns tasks to skip."""
+        text = self.project.plan_path.read_text(encoding="utf-8")
+        if self.approver is not None:
+            while True:
+                decision = self.approver(plan, issues)
+                if decision.feedback:
+                    plan, issues, text = self._generate(decision.feedback)
+                    continue
+                if not decision.approved:
+                    raise NotApproved("the plan was not approved")
+                # The reviewer may have edited tasks in place while deciding.
+                plan, issues = load_plan(self.project.plan_path)
+                text = self.project.plan_path.read_text(encoding="utf-8")
+                approval = save_approval(
+                    self.project, text, approved_by="tui", skipped=decision.skipped
+                )
+                self._emit_approval(approval.plan_hash, plan, decision.skipped, "tui")
+                return plan, decision.skipped
+        status = check_approval(self.project, text)
+        if self.settings.run.require_approval and not status.valid:
+            raise NotApproved(status.reason)
+        if status.valid and status.approval is not None:
+            return plan, status.approval.skipped
+        return plan, frozenset()
+
+    def _emit_approval(self, digest: str, plan: Plan, skipped: frozenset[str], by: str) -> None:
+        approved = [t.id for t in plan.tasks if t.id not in skipped]
+        self.bus.emit(
+            PlanApproved(
+                plan_hash=digest, approved=approved, skipped=sorted(skipped), approved_by=by
+            )
+        )
+
+    def _execute(
+        self,
+        plan: Plan,
+        skipped: frozenset[str],
+        only: Collection[str] | None,
+        result: RunResult,
+    ) -> None:
+        wanted = [t for t in plan.tasks if only is None or t.id in only]
+        include: list[str] = []
+        for task in wanted:
+            if task.id in skipped:
+                reason = "skipped at plan approval"
+                self.state.record(task.id, task.name, TaskStatus.SKIPPED, error=reason)
+                self.bus.emit(TaskSkipped(task_id=task.id, task_name=task.name, reason=reason))
+                result.outcomes[task.id] = TaskOutcome(task.id, task.name, SKIPPED, reason=reason)
+            else:
+                include.append(task.id)
+        shared = ProjectContext.load(self.project)
+        cache = TaskCache(self.project, plan, self.model, data_dependencies_of(plan), self._warn)
+        runner = TaskRunner(
+            self.project, plan, self.gateway,
+            self.bus, self.settings.run, shared, self.redactor, self.cancel,
+        )  # fmt: skip
+        loop = RunLoop(
+            plan, self.settings.run, self.bus, runner.gateway, self.state, cache, runner,
+            shared, self.cancel,
+        )  # fmt: skip
+        fatal = loop.execute(include, result)
+        ordered = {t.id: result.outcomes[t.id] for t in plan.tasks if t.id in result.outcomes}
+        result.outcomes = ordered
+        if fatal is not None:
+            raise fatal
+        if any(o.status in (FAILED, NOT_RUN) for o in ordered.values()):
+            failed = [o.task_id for o in ordered.values() if o.status == FAILED]
+            result.exit_code = ExitCode.TASK_FAILED
+            result.reason = f"failed: {', '.join(failed)}" if failed else "some tasks did not run"
+
+    def _warn(self, message: str) -> None:
+        self.bus.emit(WarningIssued(message=message))
+
+    def _traced(
+        self, command: str, total: Callable[[], int], body: Callable[[RunResult], None]
+    ) -> RunResult:
+        result = RunResult(run_id=new_run_id(), exit_code=ExitCode.OK)
+        self.project.ensure_planning_dirs()
+        writer = TraceWriter(self.project, result.run_id, self.redactor)
+        self.bus.subscribe(writer)
+        result.trace_path = str(writer.path)
+        start = time.monotonic()
+        self.bus.emit(
+            WorkflowStarted(
+                project_path=str(self.project.root),
+                total_tasks=total(),
+                run_id=result.run_id,
+                command=command,
+                model=self._model_for_trace(),
+                options=self._options_summary(),
+            )
+        )
+        try:
+            body(result)
+        except SagoError as exc:
+            result.exit_code = exc.exit_code
+            result.reason = exc.message
+            if not isinstance(exc, LLMError):  # the gateway already reported it
+                self.bus.emit(ErrorOccurred(message=exc.message, error_type=type(exc).__name__))
+        except KeyboardInterrupt:
+            self.cancel.cancel("interrupted")
+            result.exit_code = ExitCode.INTERRUPTED
+            result.reason = "interrupted"
+        finally:
+            self._finish(result, start, writer)
+        return result
+
+    def _finish(self, result: RunResult, start: float, writer: TraceWriter) -> None:
+        result.duration_s = time.monotonic() - start
+        if self._gateway is not None:
+            result.total_tokens = self._gateway.ledger.total.total_tokens
+            result.cost_usd = self._gateway.ledger.total.cost_usd
+        total = len(result.plan.tasks) if result.plan else 0
+        self.bus.emit(
+            WorkflowFinished(
+                success=result.exit_code == ExitCode.OK,
+                total_tasks=total,
+                passed=result.count(PASSED),
+                failed=result.count(FAILED),
+                cached=result.count("cached"),
+                skipped=result.count(SKIPPED),
+                not_run=result.count(NOT_RUN),
+                duration_s=round(result.duration_s, 3),
+                exit_code=int(result.exit_code),
+                reason=result.reason,
+                total_tokens=result.total_tokens,
+                cost_usd=round(result.cost_usd, 6),
+            )
+        )
+        writer.close()
+        self.bus.unsubscribe(writer)
+        if self.project.state_path.exists():
+            outcome = "passed" if result.exit_code == ExitCode.OK else result.reason or "failed"
+            when = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+            self.state.set_context(last_run=f"{result.run_id} ({when}, {outcome})")
+
+    def _model_for_trace(self) -> str:
+        try:
+            return self.model
+        except SagoError:
+            return self.settings.llm.litellm_model
+
+    def _options_summary(self) -> dict[str, Any]:
+        run = self.settings.run
+        return {
+            "parallel": run.parallel,
+            "auto_retry": run.auto_retry,
+            "max_retries": run.max_retries,
+            "git_commit": run.git_commit,
+            "compress": run.compress,
+            "cache": run.use_cache,
+            "verify": run.verify,
+            "continue_on_failure": run.continue_on_failure,
+            "max_cost": run.max_cost,
+        }

@@ -1,0 +1,232 @@
+"""Executing a plan's tasks: waves, parallelism, cache, state, git (DESIGN.md §6).
+
+Up to ``parallel`` tasks run at once in worker threads; the loop itself runs
+in the calling thread, records every result, and decides what may start next.
+After a failure nothing new starts unless ``continue_on_failure``; tasks
+already in flight finish and are recorded.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Collection
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+from sago_tui.core.bus import EventBus
+from sago_tui.core.cache import TaskCache
+from sago_tui.core.cancel import CancelToken
+from sago_tui.core.context import ProjectContext
+from sago_tui.core.errors import BudgetExceeded, Cancelled, LLMError, SagoError
+from sago_tui.core.events import (
+    CacheHit,
+    CacheMiss,
+    ErrorOccurred,
+    GitCommitted,
+    TaskFinished,
+    TaskSkipped,
+    TaskStarted,
+    WarningIssued,
+)
+from sago_tui.core.gateway import LLMGateway
+from sago_tui.core.gitops import commit_files, commit_message
+from sago_tui.core.outcome import CACHED, FAILED, NOT_RUN, SKIPPED, RunResult, TaskOutcome
+from sago_tui.core.plan import Plan, Task
+from sago_tui.core.settings import RunOptions
+from sago_tui.core.state import StateStore, TaskStatus
+from sago_tui.core.task_runner import TaskRunner
+from sago_tui.core.waves import Scheduler, compute_waves
+
+
+class RunLoop:
+    """Runs the scheduled tasks of one plan and fills a :class:`RunResult`."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        options: RunOptions,
+        bus: EventBus,
+        gateway: LLMGateway,
+        state: StateStore,
+        cache: TaskCache,
+        runner: TaskRunner,
+        shared: ProjectContext,
+        cancel: CancelToken,
+    ) -> None:
+        self.plan = plan
+        self.options = options
+        self.bus = bus
+        self.gateway = gateway
+        self.state = state
+        self.cache = cache
+        self.runner = runner
+        self.shared = shared
+        self.cancel = cancel
+        self.rerun: set[str] = set()
+        self._lock = threading.Lock()
+        self._wave = {t.id: n for n, wave in enumerate(compute_waves(plan), 1) for t in wave}
+        # Cached tasks already shown as passed need no STATE.md rewrite (fast cached re-runs).
+        self._passed_before = {
+            task_id
+            for task_id, record in state.snapshot().records.items()
+            if record.status == TaskStatus.PASSED
+        }
+
+    def execute(self, include: Collection[str], result: RunResult) -> SagoError | None:
+        """Run the ``include`` tasks; returns the error that stopped the run, if any."""
+        scheduler = Scheduler(self.plan, include)
+        parallel = max(1, self.options.parallel)
+        futures: dict[Future[TaskOutcome], Task] = {}
+        stop_reason = ""
+        fatal: SagoError | None = None
+        with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="sago-task") as pool:
+            while True:
+                try:
+                    if not stop_reason:
+                        for task in scheduler.take_ready(parallel - len(futures)):
+                            futures[pool.submit(self._run_task, task)] = task
+                    if not futures:
+                        break
+                    done, _ = wait(futures, timeout=0.1, return_when=FIRST_COMPLETED)
+                except KeyboardInterrupt:
+                    self.cancel.cancel("interrupted")
+                    continue
+                if self.cancel.cancelled and not stop_reason:
+                    stop_reason = "interrupted"
+                for future in done:
+                    task = futures.pop(future)
+                    outcome, error = self._collect(task, future)
+                    result.outcomes[task.id] = outcome
+                    if error is not None:
+                        fatal = fatal or error
+                        stop_reason = stop_reason or error.message
+                    for blocked, why in scheduler.finish(task.id, outcome.ok):
+                        result.outcomes[blocked.id] = self._skip(blocked, why, record=True)
+                    if not outcome.ok and not self.options.continue_on_failure:
+                        stop_reason = stop_reason or f"task {task.id} failed"
+        for task in scheduler.stop():
+            reason = f"not run: {stop_reason}" if stop_reason else "not run"
+            result.outcomes[task.id] = self._skip(task, reason, record=False, status=NOT_RUN)
+        return fatal
+
+    def _collect(
+        self, task: Task, future: Future[TaskOutcome]
+    ) -> tuple[TaskOutcome, SagoError | None]:
+        try:
+            return future.result(), None
+        except (LLMError, BudgetExceeded, Cancelled) as exc:
+            return self._interrupted(task, exc), exc
+        except Exception as exc:
+            # A write that failed (disk full) or a bug: the task fails with the reason
+            # (the traceback goes to STATE.md) and the run goes on as after any failure.
+            detail = traceback.format_exception(exc)
+            if isinstance(exc, SagoError):  # e.g. a write failed: the disk is full
+                message = exc.message
+            else:
+                message = f"internal error: {type(exc).__name__}: {exc}"
+            kind = "internal" if not isinstance(exc, SagoError) else type(exc).__name__
+            self.bus.emit(ErrorOccurred(task_id=task.id, message=message, error_type=kind))
+            self.state.record(
+                task.id,
+                task.name,
+                TaskStatus.FAILED,
+                error=message,
+                detail="".join(detail).splitlines()[-20:],
+            )
+            self.cache.invalidate(task.id)
+            outcome = TaskOutcome(task.id, task.name, FAILED, error=message)
+            outcome.detail = "".join(detail).splitlines()[-20:]
+            self._finished(task, outcome)
+            return outcome, None
+
+    def _interrupted(self, task: Task, exc: SagoError) -> TaskOutcome:
+        """The task was cut short by a provider error, the budget or a cancel."""
+        totals = self.gateway.ledger.for_task(task.id)
+        made_calls = totals.calls > 0 or isinstance(exc, LLMError)
+        status = FAILED if made_calls and not isinstance(exc, Cancelled) else NOT_RUN
+        outcome = TaskOutcome(
+            task.id, task.name, status, error=exc.message, reason=exc.message,
+            tokens=totals.total_tokens, cost_usd=totals.cost_usd,
+        )  # fmt: skip
+        if status == FAILED:
+            self.state.record(task.id, task.name, TaskStatus.FAILED, error=exc.message)
+            self.cache.invalidate(task.id)
+        self._finished(task, outcome)
+        return outcome
+
+    def _run_task(self, task: Task) -> TaskOutcome:
+        self.cancel.raise_if_cancelled()
+        if self.options.use_cache:
+            with self._lock:
+                rerun = set(self.rerun)
+            decision = self.cache.check(task, rerun)
+            if decision.hit:
+                self.bus.emit(CacheHit(task_id=task.id, key=decision.key))
+                if task.id not in self._passed_before:
+                    self.state.record(task.id, task.name, TaskStatus.PASSED)
+                outcome = TaskOutcome(task.id, task.name, CACHED, reason="unchanged")
+                self._finished(task, outcome)
+                return outcome
+            self.bus.emit(CacheMiss(task_id=task.id, reason=decision.reason))
+        else:
+            self.bus.emit(CacheMiss(task_id=task.id, reason="cache disabled (--no-cache)"))
+        with self._lock:
+            self.rerun.add(task.id)
+        inputs = self.cache.input_digests(task)
+        self.shared.refresh_tree()
+        self.bus.emit(
+            TaskStarted(
+                task_id=task.id, task_name=task.name, phase=task.phase,
+                files=list(task.files), wave=self._wave.get(task.id, 0),
+            )
+        )  # fmt: skip
+        self.state.set_context(active_phase=task.phase, current_task=f"{task.id}: {task.name}")
+        outcome = self.runner.run(task)
+        if outcome.ok:
+            self.cache.store(task, inputs)
+            self.state.record(task.id, task.name, TaskStatus.PASSED)
+            if self.options.git_commit:
+                self._commit(task, outcome)
+        else:
+            self.cache.invalidate(task.id)
+            self.state.record(
+                task.id, task.name, TaskStatus.FAILED, error=outcome.error, detail=outcome.detail
+            )
+        self._finished(task, outcome)
+        return outcome
+
+    def _commit(self, task: Task, outcome: TaskOutcome) -> None:
+        message = commit_message(task.id, task.name)
+        done = commit_files(self.runner.project.root, outcome.files_written, message)
+        self.bus.emit(
+            GitCommitted(
+                task_id=task.id, success=done.success, sha=done.sha,
+                files=list(outcome.files_written), message=message, error=done.error,
+            )
+        )  # fmt: skip
+        if not done.success:
+            self.bus.emit(WarningIssued(task_id=task.id, message=f"git commit: {done.error}"))
+
+    def _skip(self, task: Task, reason: str, *, record: bool, status: str = SKIPPED) -> TaskOutcome:
+        if record:
+            self.state.record(task.id, task.name, TaskStatus.SKIPPED, error=reason)
+        self.bus.emit(TaskSkipped(task_id=task.id, task_name=task.name, reason=reason))
+        return TaskOutcome(task.id, task.name, status, reason=reason)
+
+    def _finished(self, task: Task, outcome: TaskOutcome) -> None:
+        self.bus.emit(
+            TaskFinished(
+                task_id=task.id,
+                task_name=task.name,
+                success=outcome.ok,
+                status=outcome.status,
+                duration_s=round(outcome.duration_s, 3),
+                error=outcome.error,
+                category=outcome.category,
+                attempts=outcome.attempts,
+                total_tokens=outcome.tokens,
+                cost_usd=round(outcome.cost_usd, 6),
+                estimated_cost_usd=outcome.estimated_cost_usd,
+                duration_ms=round(outcome.duration_s * 1000, 1),
+            )
+        )

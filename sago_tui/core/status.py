@@ -1,0 +1,95 @@
+"""``sago-tui status``: progress per phase and task from PLAN.md and STATE.md.
+
+A failed task counts as failed, never as completed (a seed bug).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sago_tui.core.errors import PlanError
+from sago_tui.core.plan import Plan
+from sago_tui.core.plan_parser import load_plan
+from sago_tui.core.project import Project
+from sago_tui.core.state import StateStore, TaskStatus
+
+PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One task's status: ``passed``, ``failed``, ``skipped`` or ``pending``."""
+
+    task_id: str
+    name: str
+    status: str
+    timestamp: str = ""
+    error: str = ""
+
+
+@dataclass
+class PhaseRow:
+    """A phase and its tasks."""
+
+    name: str
+    tasks: list[TaskRow] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for t in self.tasks if t.status == status)
+
+
+@dataclass
+class ProjectStatus:
+    """Everything ``status`` shows."""
+
+    name: str
+    path: str
+    has_plan: bool
+    plan_error: str = ""
+    active_phase: str = ""
+    current_task: str = ""
+    last_run: str = ""
+    phases: list[PhaseRow] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(p.count(status) for p in self.phases)
+
+    @property
+    def total(self) -> int:
+        return sum(len(p.tasks) for p in self.phases)
+
+
+def project_status(project: Project) -> ProjectStatus:
+    """Read PLAN.md and STATE.md; a broken PLAN.md is reported, not raised."""
+    project.require_initialized()
+    snapshot = StateStore(project.state_path).snapshot()
+    status = ProjectStatus(
+        name=project.name,
+        path=str(project.root),
+        has_plan=project.plan_path.exists(),
+        active_phase=snapshot.active_phase,
+        current_task=snapshot.current_task,
+        last_run=snapshot.last_run,
+    )
+    if not status.has_plan:
+        return status
+    try:
+        plan: Plan = load_plan(project.plan_path)[0]
+    except PlanError as exc:
+        status.plan_error = exc.message
+        return status
+    for phase in plan.phases:
+        row = PhaseRow(phase.name)
+        for task in phase.tasks:
+            record = snapshot.records.get(task.id)
+            if record is None:
+                row.tasks.append(TaskRow(task.id, task.name, PENDING))
+                continue
+            state = {
+                TaskStatus.PASSED: "passed",
+                TaskStatus.FAILED: "failed",
+                TaskStatus.SKIPPED: "skipped",
+            }[record.status]
+            row.tasks.append(TaskRow(task.id, task.name, state, record.timestamp, record.error))
+        status.phases.append(row)
+    return status

@@ -1,0 +1,98 @@
+"""The price table is litellm's bundled JSON, read without importing litellm."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sago_tui.core import pricing
+from sago_tui.core.pricing import ModelPrice, cost_of, price_for, price_table_path
+
+Table = dict[str, dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def table() -> Table:
+    path = price_table_path()
+    assert path is not None and path.name == "model_prices_and_context_window_backup.json"
+    data: Table = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def test_known_model_is_priced_from_the_installed_table(table: Table) -> None:
+    entry = table["gpt-4o"]
+    assert price_for("gpt-4o") == ModelPrice(
+        input_per_token=float(entry["input_cost_per_token"]),
+        output_per_token=float(entry["output_cost_per_token"]),
+        max_input_tokens=entry.get("max_input_tokens"),
+        max_output_tokens=entry.get("max_output_tokens"),
+    )
+
+
+def test_cost_is_tokens_times_price(table: Table) -> None:
+    entry = table["gpt-4o"]
+    expected = 1000 * float(entry["input_cost_per_token"]) + 200 * float(
+        entry["output_cost_per_token"]
+    )
+    assert cost_of("gpt-4o", 1000, 200) == pytest.approx(expected)
+    assert cost_of("gpt-4o", 0, 0) == 0.0
+
+
+def test_provider_prefix_and_route_are_stripped() -> None:
+    assert price_for("openai/gpt-4o") == price_for("gpt-4o")
+    assert price_for("my-gateway/team/gpt-4o") == price_for("gpt-4o")
+    assert price_for("GPT-4o") == price_for("gpt-4o")
+
+
+def test_exact_prefixed_key_wins_over_stripping(table: Table) -> None:
+    prefixed = next(
+        key
+        for key, entry in table.items()
+        if key.startswith("azure/")
+        and isinstance(entry.get("input_cost_per_token"), float)
+        and isinstance(entry.get("output_cost_per_token"), float)
+    )
+    price = price_for(prefixed)
+    assert price is not None
+    assert price.input_per_token == table[prefixed]["input_cost_per_token"]
+
+
+def test_unknown_model_has_no_price() -> None:
+    assert price_for("no-such-model-xyz") is None
+    assert price_for("openai/no-such-model-xyz") is None
+    assert cost_of("no-such-model-xyz", 10, 10) is None
+    assert price_for("sample_spec") is None  # the table's documentation entry
+
+
+@pytest.fixture
+def no_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(pricing, "price_table_path", lambda: None)
+    pricing.load_prices.cache_clear()
+    yield
+    pricing.load_prices.cache_clear()
+
+
+def test_missing_table_means_every_price_is_unknown(no_table: None) -> None:
+    assert price_for("gpt-4o") is None
+
+
+def test_pricing_does_not_import_litellm() -> None:
+    code = (
+        "import sys; from sago_tui.core.pricing import price_for; "
+        "assert price_for('gpt-4o') is not None; print('litellm' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.strip() == "False"
