@@ -180,7 +180,14 @@ KEYS: tuple[KeyInfo, ...] = (
         toml_key=None,
         flag="--yes",
     ),
-    _k("run.trace", BOOL, "", "Show the live trace (flag only).", toml_key=None, flag="--trace"),
+    _k(
+        "run.trace",
+        BOOL,
+        "",
+        "Write .planning/trace.html at the end of the run (flag only).",
+        toml_key=None,
+        flag="--trace",
+    ),
     _k(
         "log_level",
         choice("DEBUG", "INFO", "WARNING", "ERROR", upper=True),

@@ -13,6 +13,7 @@ from sago_tui.core.initializer import init_project
 from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.project import Project
 from sago_tui.headless import HeadlessPrinter
+from sago_tui.logs import configure_logging
 
 
 def main(args: argparse.Namespace) -> int:
@@ -33,6 +34,7 @@ def main(args: argparse.Namespace) -> int:
     if args.prompt:
         project = Project.at(result.root)
         settings = settings_for(project, args)
+        configure_logging(settings.log_level)
         bus = EventBus()
         bus.subscribe(HeadlessPrinter(console))
         console.print("Drafting PROJECT.md and REQUIREMENTS.md from your prompt…")

@@ -17,6 +17,7 @@ from sago_tui.core.plan import Plan
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.project import Project
 from sago_tui.headless import HeadlessPrinter, summary_line
+from sago_tui.logs import configure_logging
 
 
 def plan_table(plan: Plan) -> Table:
@@ -64,6 +65,7 @@ def main(args: argparse.Namespace) -> int:
             console.print("kept the existing PLAN.md (use --force to regenerate)")
             return 0
     settings = settings_for(project, args)
+    configure_logging(settings.log_level)
     bus = EventBus()
     bus.subscribe(HeadlessPrinter(console))
     result = Orchestrator(project, settings, bus=bus).plan(feedback=args.feedback)

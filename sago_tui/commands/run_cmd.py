@@ -14,10 +14,18 @@ from rich.console import Console
 from sago_tui.commands.common import open_project, settings_for, stdout_console
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
+from sago_tui.core.errors import ExitCode
 from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
+from sago_tui.core.text import one_line
 from sago_tui.headless import NORMAL, QUIET, VERBOSE, HeadlessPrinter, print_summary
+from sago_tui.logs import configure_logging
+
+# Run-level failures (not a failed task, not Ctrl-C) that are also reported on stderr.
+_STDERR_EXITS = frozenset(
+    {ExitCode.BAD_INPUT, ExitCode.PROVIDER_ERROR, ExitCode.BUDGET_REACHED, ExitCode.NOT_APPROVED}
+)
 
 
 @contextmanager
@@ -48,6 +56,7 @@ def run_headless(
     force_plan: bool = False,
 ) -> int:
     """Run the orchestrator with the line printer; returns the exit code."""
+    configure_logging(settings.log_level)
     bus = EventBus()
     bus.subscribe(HeadlessPrinter(console, verbosity))
     cancel = CancelToken()
@@ -57,6 +66,10 @@ def run_headless(
             plan_if_missing=command != "execute", force_plan=force_plan, command=command
         )
     print_summary(console, result)
+    if result.exit_code in _STDERR_EXITS and result.reason:
+        # Like every other command's fatal error: one line on stderr, so CI logs and
+        # `2>err` see why the run could not go on (bad PLAN.md, provider, budget).
+        print(f"sago-tui: error: {one_line(result.reason, 500)}", file=sys.stderr)
     if settings.run.trace:
         from sago_tui.commands.trace_cmd import export_latest_html
 

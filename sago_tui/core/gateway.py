@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.errors import BudgetExceeded, LLMError
-from sago_tui.core.events import BudgetStopped, ErrorOccurred, LLMCalled, LLMDelta, LLMRequested
+from sago_tui.core.events import (
+    BudgetStopped,
+    ErrorOccurred,
+    LLMCalled,
+    LLMDelta,
+    LLMRequested,
+    WarningIssued,
+)
 from sago_tui.core.llm_types import LLMClient, LLMRequest, LLMResponse
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.text import preview
@@ -108,21 +115,30 @@ class LLMGateway:
         self.cancel.raise_if_cancelled()
         reserved = self._reserve(request, estimate_usd)
         task_id = request.task_id
-        self.bus.emit(
-            LLMRequested(
+
+        def on_delta(text: str) -> None:
+            self.bus.emit(LLMDelta(task_id=task_id, agent=agent, text=text))
+
+        def on_retry(reason: str, delay: float) -> None:
+            message = f"LLM request failed; retrying in {delay:.1f}s: {reason}"
+            self.bus.emit(WarningIssued(task_id=task_id, agent=agent, message=message))
+            # A new request: viewers drop the text streamed by the failed attempt.
+            self.bus.emit(requested())
+
+        def requested() -> LLMRequested:
+            return LLMRequested(
                 task_id=task_id,
                 agent=agent,
                 model=self.model,
                 purpose=request.purpose,
                 prompt_tokens=prompt_tokens,
             )
-        )
 
-        def on_delta(text: str) -> None:
-            self.bus.emit(LLMDelta(task_id=task_id, agent=agent, text=text))
-
+        self.bus.emit(requested())
         try:
-            response = self.client.complete(request, on_delta=on_delta, cancel=self.cancel)
+            response = self.client.complete(
+                request, on_delta=on_delta, cancel=self.cancel, on_retry=on_retry
+            )
         except LLMError as exc:
             self.bus.emit(
                 ErrorOccurred(

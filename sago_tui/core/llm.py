@@ -22,13 +22,14 @@ from typing import Any
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.errors import Cancelled, LLMError
 from sago_tui.core.llm_errors import backoff_delay, classify, final_error
-from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse
+from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse, RetryCallback
 from sago_tui.core.pricing import cost_of
 from sago_tui.core.settings import LLMSettings
 from sago_tui.core.tokens import count_tokens
 
 _POLL_S = 0.1  # how often a waiting caller looks at the cancel token
 _import_lock = threading.Lock()
+log = logging.getLogger(__name__)
 _litellm: Any = None
 
 
@@ -148,6 +149,7 @@ class LiteLLMClient:
         *,
         on_delta: DeltaCallback | None = None,
         cancel: CancelToken | None = None,
+        on_retry: RetryCallback | None = None,
     ) -> LLMResponse:
         """Answer ``request``, retrying transient failures; see the module docstring."""
         attempts = max(0, self._settings.retries) + 1
@@ -162,6 +164,10 @@ class LiteLLMClient:
                 delay = backoff_delay(
                     attempt, self._backoff_base, self._backoff_cap, error.retry_after
                 )
+                reason = f"{error.message} (attempt {attempt} of {attempts})"
+                log.info("LLM request failed, retrying in %.1fs: %s", delay, reason)
+                if on_retry is not None:
+                    on_retry(reason, delay)
                 if cancel is not None:
                     if cancel.wait(delay):
                         raise Cancelled(cancel.reason or "interrupted") from None

@@ -56,6 +56,9 @@ class LLMResponse:
 
 
 DeltaCallback = Callable[[str], None]
+RetryCallback = Callable[[str, float], None]
+"""Told ``(reason, delay_seconds)`` before a failed request is retried; text streamed by
+the failed attempt should be discarded."""
 
 
 class LLMClient(Protocol):
@@ -70,6 +73,7 @@ class LLMClient(Protocol):
         *,
         on_delta: DeltaCallback | None = None,
         cancel: CancelToken | None = None,
+        on_retry: RetryCallback | None = None,
     ) -> LLMResponse:
         """Answer ``request``; raise ``LLMError`` after retries, ``Cancelled`` if cancelled."""
         ...

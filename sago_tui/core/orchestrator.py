@@ -19,7 +19,14 @@ from sago_tui.core.cache import TaskCache
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.clients import make_client
 from sago_tui.core.context import ProjectContext
-from sago_tui.core.errors import ExitCode, LLMError, NotApproved, PlanError, SagoError
+from sago_tui.core.errors import (
+    ExitCode,
+    LLMError,
+    NotApproved,
+    PlanError,
+    ProjectError,
+    SagoError,
+)
 from sago_tui.core.events import (
     ErrorOccurred,
     PlanApproved,
@@ -229,8 +236,13 @@ class Orchestrator:
         self, command: str, total: Callable[[], int], body: Callable[[RunResult], None]
     ) -> RunResult:
         result = RunResult(run_id=new_run_id(), exit_code=ExitCode.OK)
-        self.project.ensure_planning_dirs()
-        writer = TraceWriter(self.project, result.run_id, self.redactor)
+        try:
+            writer = self._open_trace(result.run_id)
+        except ProjectError as exc:  # nothing can be recorded: say why and stop here
+            result.exit_code = exc.exit_code
+            result.reason = exc.message
+            self.bus.emit(ErrorOccurred(message=exc.message, error_type=type(exc).__name__))
+            return result
         self.bus.subscribe(writer)
         result.trace_path = str(writer.path)
         start = time.monotonic()
@@ -258,6 +270,24 @@ class Orchestrator:
         finally:
             self._finish(result, start, writer)
         return result
+
+    def _open_trace(self, run_id: str) -> TraceWriter:
+        """The run's trace writer; ``ProjectError`` when sago cannot write the project.
+
+        A read-only directory, a ``.planning`` that is a file or a STATE.md that is a
+        directory would otherwise surface as an OSError traceback mid-run.
+        """
+        state = self.project.state_path
+        if state.exists() and not state.is_file():
+            raise ProjectError(f"{state}: not a regular file; sago-tui keeps progress there")
+        try:
+            self.project.ensure_planning_dirs()
+            return TraceWriter(self.project, run_id, self.redactor)
+        except OSError as exc:
+            where = exc.filename or self.project.planning_dir
+            raise ProjectError(
+                f"{where}: cannot write the project's .planning directory: {exc.strerror or exc}"
+            ) from None
 
     def _finish(self, result: RunResult, start: float, writer: TraceWriter) -> None:
         result.duration_s = time.monotonic() - start

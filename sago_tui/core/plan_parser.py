@@ -185,9 +185,14 @@ def _scan(text: str, lines: LineCounter) -> tuple[Plan, list[Note]]:
     return plan, sorted([*notes, *walker.notes, *closing])
 
 
+# Ids and names quoted in messages come from the file: escape anything that
+# would break a problem across lines.
+_FLAT = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 def plan_error(issues: list[PlanIssue]) -> PlanError:
     """A :class:`PlanError` listing ``issues``: one-line summary, one problem per issue."""
-    problems = [str(issue) for issue in issues]
+    problems = [str(issue).translate(_FLAT) for issue in issues]
     noun = "error" if len(problems) == 1 else "errors"
     return PlanError(f"PLAN.md has {len(problems)} {noun}: {problems[0]}", problems=problems)
 

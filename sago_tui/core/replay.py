@@ -25,7 +25,13 @@ from sago_tui.core.atomic import atomic_write_text
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.cassette import CASSETTE_VERSION, Interaction, load_cassette
 from sago_tui.core.errors import Cancelled, LLMError
-from sago_tui.core.llm_types import DeltaCallback, LLMClient, LLMRequest, LLMResponse
+from sago_tui.core.llm_types import (
+    DeltaCallback,
+    LLMClient,
+    LLMRequest,
+    LLMResponse,
+    RetryCallback,
+)
 from sago_tui.core.pricing import cost_of
 from sago_tui.core.tokens import count_tokens
 
@@ -96,6 +102,7 @@ class ReplayClient:
         *,
         on_delta: DeltaCallback | None = None,
         cancel: CancelToken | None = None,
+        on_retry: RetryCallback | None = None,
     ) -> LLMResponse:
         """The recorded answer, streamed to ``on_delta`` in chunks like a live call."""
         started = time.monotonic()
@@ -152,9 +159,12 @@ class RecordingClient:
         *,
         on_delta: DeltaCallback | None = None,
         cancel: CancelToken | None = None,
+        on_retry: RetryCallback | None = None,
     ) -> LLMResponse:
         """Ask the wrapped client, record its answer, return it unchanged."""
-        response = self._inner.complete(request, on_delta=on_delta, cancel=cancel)
+        response = self._inner.complete(
+            request, on_delta=on_delta, cancel=cancel, on_retry=on_retry
+        )
         item = Interaction(
             purpose=request.purpose,
             task_id=request.task_id,

@@ -31,11 +31,7 @@ TRICKY = [
     "\n```\n", "\n    indented", "x", "é", "中", "\u2028", "\x85",
 ]  # fmt: skip
 
-garbage = st.one_of(
-    st.text(max_size=400),
-    st.binary(max_size=400).map(lambda b: b.decode("utf-8", errors="replace")),
-    st.lists(st.sampled_from(MARKUP) | st.text(max_size=4), max_size=80).map("".join),
-)
+tokens = st.lists(st.sampled_from(MARKUP) | st.text(max_size=4), max_size=80).map("".join)
 
 
 def without_lines(plan: Plan) -> Plan:
@@ -46,23 +42,6 @@ def without_lines(plan: Plan) -> Plan:
         for phase in plan.phases
     ]
     return dataclasses.replace(plan, phases=phases)
-
-
-@SETTINGS
-@given(garbage)
-def test_garbage_gives_a_plan_or_a_plan_error(text: str) -> None:
-    try:
-        result = parse_plan(text)
-    except PlanError as exc:
-        assert exc.problems and all("\n" not in p for p in exc.problems)
-        assert str(exc).startswith("PLAN.md has ")
-        return
-    plan, warnings = result
-    assert isinstance(plan, Plan) and isinstance(warnings, list)
-    # Whatever parsed, its phases and tasks survive a rewrite.
-    bare = dataclasses.replace(plan, preamble="# PLAN\n", postamble="")
-    again, _ = parse_plan(render_plan(bare))
-    assert without_lines(again) == without_lines(bare)
 
 
 def canonical(text: str) -> str:
@@ -125,3 +104,43 @@ def test_valid_plans_round_trip(plan: Plan) -> None:
     expected = dataclasses.replace(plan, preamble=plan.preamble or DEFAULT_PREAMBLE)
     assert without_lines(parsed) == expected
     assert render_plan(parsed) == text
+
+
+Edit = tuple[int, int, str]
+
+
+def mutate(text: str, edits: list[Edit]) -> str:
+    """``text`` with each (offset, deleted length, inserted text) edit applied in turn."""
+    for offset, deleted, inserted in edits:
+        at = offset % (len(text) + 1)
+        text = text[:at] + inserted + text[at + deleted :]
+    return text
+
+
+def garbage() -> st.SearchStrategy[str]:
+    """Random text, decoded bytes, markup soup, and valid plans with random edits."""
+    edit = st.tuples(st.integers(0, 10**6), st.integers(0, 40), st.sampled_from(MARKUP) | tokens)
+    return st.one_of(
+        st.text(max_size=400),
+        st.binary(max_size=400).map(lambda b: b.decode("utf-8", errors="replace")),
+        tokens.map(lambda t: "```xml\n<phases>" + t),
+        st.builds(mutate, plans().map(render_plan), st.lists(edit, min_size=1, max_size=4)),
+    )
+
+
+@SETTINGS
+@given(garbage())
+def test_garbage_gives_a_plan_or_a_plan_error(text: str) -> None:
+    try:
+        result = parse_plan(text)
+    except PlanError as exc:
+        assert exc.problems and all(len(p.splitlines()) == 1 for p in exc.problems)
+        assert str(exc).startswith("PLAN.md has ")
+        return
+    plan, warnings = result
+    assert isinstance(plan, Plan)
+    assert all(len(str(w).splitlines()) == 1 and w.severity == "warning" for w in warnings)
+    # Whatever parsed, its phases and tasks survive a rewrite.
+    bare = dataclasses.replace(plan, preamble="# PLAN\n", postamble="")
+    again, _ = parse_plan(render_plan(bare))
+    assert without_lines(again) == without_lines(bare)

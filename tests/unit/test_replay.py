@@ -11,7 +11,7 @@ import pytest
 
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.errors import Cancelled, ConfigError, LLMError
-from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse
+from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse, RetryCallback
 from sago_tui.core.pricing import cost_of
 from sago_tui.core.replay import RecordingClient, ReplayClient, prompt_sha256
 
@@ -170,6 +170,7 @@ class StubClient:
         *,
         on_delta: DeltaCallback | None = None,
         cancel: CancelToken | None = None,
+        on_retry: RetryCallback | None = None,
     ) -> LLMResponse:
         with self._lock:
             self.calls += 1

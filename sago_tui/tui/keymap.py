@@ -1,0 +1,192 @@
+"""Every user action in one table: the key bindings, the help screen and the palette.
+
+One source, so the Footer, the F1 help and the command palette can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    """One action: its keys, the app action it runs, and how it is described."""
+
+    keys: str
+    action: str
+    title: str
+    help: str
+    group: str
+    footer: bool = True
+    priority: bool = False
+
+    @property
+    def key_label(self) -> str:
+        """The keys as the help screen shows them: ``ctrl+s`` → ``Ctrl+S``."""
+        names = {"question_mark": "?", "ctrl+pageup": "Ctrl+PgUp", "ctrl+pagedown": "Ctrl+PgDn"}
+        shown = []
+        for key in self.keys.split(","):
+            label = names.get(key, key)
+            if label.startswith("ctrl+"):
+                label = "Ctrl+" + label[5:].upper()
+            shown.append(label.upper() if label in ("f1", "f2") else label)
+        return " / ".join(shown)
+
+
+ACTIONS: tuple[KeyAction, ...] = (
+    KeyAction(
+        "1",
+        "show_tab('spec')",
+        "Spec tab",
+        "Edit PROJECT.md, REQUIREMENTS.md, IMPORTANT.md",
+        "Navigate",
+        footer=False,
+    ),
+    KeyAction(
+        "2",
+        "show_tab('plan')",
+        "Plan tab",
+        "The plan tree and the task detail",
+        "Navigate",
+        footer=False,
+    ),
+    KeyAction(
+        "3",
+        "show_tab('feed')",
+        "Feed tab",
+        "One card per task: reads, LLM calls, writes, verify",
+        "Navigate",
+        footer=False,
+    ),
+    KeyAction(
+        "4",
+        "show_tab('log')",
+        "Log tab",
+        "Every event in order; Enter opens one",
+        "Navigate",
+        footer=False,
+    ),
+    KeyAction(
+        "5",
+        "show_tab('cost')",
+        "Cost tab",
+        "Estimated and actual tokens and cost",
+        "Navigate",
+        footer=False,
+    ),
+    KeyAction(
+        "ctrl+pagedown",
+        "next_tab",
+        "Next tab",
+        "Switch to the next tab (also from an editor)",
+        "Navigate",
+        footer=False,
+        priority=True,
+    ),
+    KeyAction(
+        "ctrl+pageup",
+        "previous_tab",
+        "Previous tab",
+        "Switch to the previous tab",
+        "Navigate",
+        footer=False,
+        priority=True,
+    ),
+    KeyAction(
+        "ctrl+s", "save_spec", "Save", "Save the spec file being edited", "Spec", priority=True
+    ),
+    KeyAction(
+        "d",
+        "draft_spec",
+        "Draft spec",
+        "Let the LLM draft PROJECT.md and REQUIREMENTS.md from one line",
+        "Spec",
+        footer=False,
+    ),
+    KeyAction(
+        "g",
+        "generate_plan",
+        "Generate plan",
+        "Ask the LLM for PLAN.md (replaces the current plan)",
+        "Plan",
+    ),
+    KeyAction("a", "approve_task", "Approve", "Approve the selected task", "Plan"),
+    KeyAction("s", "skip_task", "Skip", "Skip (or un-skip) the selected task", "Plan"),
+    KeyAction(
+        "e",
+        "edit_task",
+        "Edit",
+        "Edit the selected task; PLAN.md is rewritten and re-checked",
+        "Plan",
+    ),
+    KeyAction(
+        "A",
+        "approve_all",
+        "Approve all & run",
+        "Approve every task not skipped and start the run",
+        "Plan",
+    ),
+    KeyAction(
+        "f",
+        "regenerate_with_feedback",
+        "Feedback",
+        "Regenerate the plan with your feedback",
+        "Plan",
+    ),
+    KeyAction("r", "start_run", "Run", "Start the run (asks for approval first if needed)", "Run"),
+    KeyAction("x", "stop_run", "Stop", "Stop the run (after confirming)", "Run"),
+    KeyAction("R", "rerun_failed", "Re-run failed", "Run only the tasks that failed", "Run"),
+    KeyAction(
+        "ctrl+e",
+        "open_settings",
+        "Settings",
+        "Model, API base, parallelism, budget, retries",
+        "App",
+        footer=False,
+    ),
+    KeyAction("f1,question_mark", "help", "Help", "This screen: every key and command", "App"),
+    KeyAction(
+        "q,ctrl+q",
+        "quit",
+        "Quit",
+        "Quit (stops a run; warns about unsaved edits)",
+        "App",
+        priority=False,
+    ),
+)
+"""The actions in the order the help screen lists them."""
+
+PALETTE_EXTRA: tuple[KeyAction, ...] = (
+    KeyAction(
+        "",
+        "approve_plan",
+        "Approve plan without running",
+        "Record approval in .planning/approval.json",
+        "Plan",
+    ),
+    KeyAction(
+        "",
+        "reload_project",
+        "Reload project files",
+        "Re-read the spec, PLAN.md and STATE.md from disk",
+        "App",
+    ),
+)
+"""Palette-only commands (no key)."""
+
+
+def bindings() -> list[Binding]:
+    """The app's key bindings, built from :data:`ACTIONS`."""
+    return [
+        Binding(
+            item.keys,
+            item.action,
+            item.title,
+            show=item.footer,
+            priority=item.priority,
+            key_display="F1" if item.keys.startswith("f1") else None,
+        )
+        for item in ACTIONS
+    ]

@@ -1,0 +1,1 @@
+"""Modal screens: help, settings, confirmations, forms and event details."""
