@@ -73,6 +73,21 @@ def _add_run_flags(parser: argparse.ArgumentParser) -> None:
     add("-y", "--yes", action="store_true", help="answer yes to every question")
     add("-q", "--quiet", action="store_true", help="print only failures and the summary")
     add("-v", "--verbose", action="store_true", help="also print LLM calls, writes and commits")
+    reports = parser.add_argument_group(
+        "reports",
+        "written whatever the outcome; the exit code stays the run's own. Under GitHub\n"
+        "Actions a summary is also appended to $GITHUB_STEP_SUMMARY and failed tasks\n"
+        "are annotated.",
+    )
+    reports.add_argument(
+        "--junit",
+        dest="junit_path",
+        metavar="FILE",
+        help="write a JUnit XML report (one test per task)",
+    )
+    reports.add_argument(
+        "--json", dest="json_path", metavar="FILE", help="write a JSON report (schema in README)"
+    )
     _add_llm_flags(parser)
 
 

@@ -1,20 +1,28 @@
 """The headless front end: one plain line per event, then a summary table.
 
-It is an event sink like the TUI, fed by the same orchestrator. Output has no
-ANSI codes when stdout is not a terminal (the console decides), and nothing
-here ever waits for input.
+It is an event sink like the TUI, fed by the same orchestrator. Lines are built
+as plain text and printed as :class:`rich.text.Text`, so nothing in a task name,
+an LLM answer or a verify output is ever read as Rich markup or an emoji code.
+Text from outside (names, messages, commands, tool output) is cleaned of ANSI
+escapes and control characters and folded to the console width (120 columns
+when stdout is not a terminal) with indented continuation lines, so CI logs
+stay readable. Whether colour is used is the console's decision (see
+``run_cmd.headless_console``); with an encoding that cannot show ``✓``/``✗``
+the marks fall back to ASCII. Nothing here ever waits for input.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from sago_tui.core.events import (
     BudgetStopped,
     CacheHit,
     CacheMiss,
+    Compressed,
     ErrorOccurred,
     Event,
     FileRefused,
@@ -31,21 +39,56 @@ from sago_tui.core.events import (
     WarningIssued,
     WorkflowStarted,
 )
-from sago_tui.core.outcome import RunResult
-from sago_tui.core.text import one_line, tail_lines
+from sago_tui.core.secrets import Redactor
+from sago_tui.reports.console import (
+    NORMAL,
+    QUIET,
+    VERBOSE,
+    money,
+    print_summary,
+    summary_line,
+    summary_table,
+    tokens,
+)
+from sago_tui.reports.text import flat, fold, tail
 
-QUIET, NORMAL, VERBOSE = 0, 1, 2
+__all__ = [
+    "NORMAL",
+    "QUIET",
+    "VERBOSE",
+    "HeadlessPrinter",
+    "money",
+    "print_summary",
+    "summary_line",
+    "summary_table",
+    "tokens",
+]
+
 FAIL_TAIL_LINES = 12
+# Cache-miss reasons that say nothing beyond "the task runs" (first run, --no-cache).
+_PLAIN_MISSES = ("no cached result", "cache disabled (--no-cache)")
+VERBOSE_TAIL_LINES = 40
+Line = tuple[str, str]  # (text, style)
 
 
-def tokens(n: int) -> str:
-    """``12,345``."""
-    return f"{n:,}"
+@dataclass(frozen=True)
+class Marks:
+    """The status symbols; ASCII ones when the output encoding lacks the Unicode ones."""
+
+    start: str = "▶"
+    passed: str = "✓"
+    failed: str = "✗"
+    cached: str = "="
+    skipped: str = "⊘"
+    arrow: str = "→"
 
 
-def money(value: float | None) -> str:
-    """``$0.0123``, or ``?`` when the price is unknown."""
-    return "?" if value is None else f"${value:.4f}"
+ASCII_MARKS = Marks(start=">", passed="+", failed="x", cached="=", skipped="-", arrow="->")
+
+
+def marks_for(encoding: str | None) -> Marks:
+    """Unicode marks for a UTF encoding, ASCII ones otherwise."""
+    return Marks() if "utf" in (encoding or "").lower() else ASCII_MARKS
 
 
 class HeadlessPrinter:
@@ -54,147 +97,151 @@ class HeadlessPrinter:
     # Lines that matter even in --quiet mode (failed task ends are added below).
     _ALWAYS = (ErrorOccurred, BudgetStopped, FileRefused)
     # Lines only shown with --verbose.
-    _VERBOSE = (CacheMiss, LLMCalled, FileWritten, GitCommitted, PlanApproved)
+    _VERBOSE = (CacheMiss, LLMCalled, FileWritten, GitCommitted, PlanApproved, Compressed)
 
-    def __init__(self, console: Console, verbosity: int = NORMAL) -> None:
+    def __init__(
+        self, console: Console, verbosity: int = NORMAL, redactor: Redactor | None = None
+    ) -> None:
         self.console = console
         self.verbosity = verbosity
+        # CI logs are kept and shared: a key echoed by a verify command or written in
+        # PLAN.md must not reach them (the engine redacts outputs, not commands or names).
+        self.redactor = redactor if redactor is not None else Redactor.from_environment()
+        self.marks = marks_for(console.encoding)
+        self._failed_output: dict[str, VerifyRan] = {}  # for --quiet: shown under ✗
 
     def __call__(self, event: Event) -> None:
+        if isinstance(event, VerifyRan) and event.task_id:
+            if event.success:
+                self._failed_output.pop(event.task_id, None)
+            else:
+                self._failed_output[event.task_id] = event
         failed_task = isinstance(event, TaskFinished) and not event.success
         if self.verbosity == QUIET and not isinstance(event, self._ALWAYS) and not failed_task:
             return
-        if self.verbosity < VERBOSE and isinstance(event, self._VERBOSE):
+        if self.verbosity < VERBOSE and self._verbose_only(event):
             return
-        line = self.describe(event)
-        if line:
-            self.console.print(line)
+        for text, style in self.lines(event):
+            self.console.print(Text(self.redactor.redact(text), style=style), soft_wrap=True)
+
+    def _verbose_only(self, event: Event) -> bool:
+        if isinstance(event, CacheMiss):
+            # Why a task re-runs ("input src/a.py changed") is worth a line in CI logs;
+            # that a task without a cached result runs is not.
+            return event.reason in _PLAIN_MISSES
+        return isinstance(event, self._VERBOSE)
 
     def describe(self, event: Event) -> str | None:
-        """The line printed for ``event`` (None: nothing to print)."""
+        """The plain text printed for ``event`` (None: nothing to print)."""
+        return "\n".join(text for text, _ in self.lines(event)) or None
+
+    @property
+    def width(self) -> int:
+        return max(self.console.width, 60)
+
+    def _fold(
+        self, text: str, style: str = "", *, first: str = "", rest: str = "    "
+    ) -> list[Line]:
+        limit = None if self.verbosity == VERBOSE else 4
+        return [(line, style) for line in fold(text, self.width, first, rest, limit)]
+
+    def lines(self, event: Event) -> list[Line]:
+        """The styled lines for ``event``."""
+        m = self.marks
         match event:
             case WorkflowStarted():
-                tasks = f" · {event.total_tasks} tasks" if event.total_tasks else ""
-                where = escape(event.project_path)
-                return f"sago-tui {event.command} · {where} · {escape(event.model)}{tasks}"
+                count = f" · {event.total_tasks} tasks" if event.total_tasks else ""
+                head = f"sago-tui {event.command} · {event.project_path} · {event.model}{count}"
+                return self._fold(flat(head), "bold")
             case PlanGenerated():
-                return f"plan: {event.phases} phases, {event.tasks} tasks written to PLAN.md"
+                phases = f"{event.phases} phase{'' if event.phases == 1 else 's'}"
+                tasks = f"{event.tasks} task{'' if event.tasks == 1 else 's'}"
+                return [(f"plan: {phases}, {tasks} written to PLAN.md", "")]
             case PlanApproved():
-                return f"plan approved ({len(event.approved)} tasks)"
+                return [(f"plan approved ({len(event.approved)} tasks)", "")]
             case WarningIssued():
-                return f"warning: {escape(event.message)}"
+                return self._fold(f"warning: {flat(event.message)}", "yellow")
             case TaskStarted():
-                return f"▶ {event.task_id} {escape(event.task_name)}"
+                return self._fold(f"{m.start} {event.task_id} {flat(event.task_name)}", "bold")
             case CacheHit():
-                return f"= {event.task_id} cached (unchanged)"
+                return [(f"{m.cached} {event.task_id} cached (unchanged)", "cyan")]
             case CacheMiss():
-                return f"  {event.task_id} runs: {escape(event.reason)}"
-            case LLMCalled():
-                return (
-                    f"  llm {event.purpose} {escape(event.model)} "
-                    f"{tokens(event.prompt_tokens)}→{tokens(event.completion_tokens)} tok "
-                    f"{money(event.cost_usd)} {event.duration_s:.1f}s"
+                return self._fold(
+                    f"  {event.task_id} runs: {flat(event.reason)}", "dim", rest="      "
                 )
+            case LLMCalled():
+                sizes = f"{tokens(event.prompt_tokens)}{m.arrow}{tokens(event.completion_tokens)}"
+                text = (f"  llm {event.purpose} {flat(event.model)} {sizes} tok "
+                        f"{money(event.cost_usd)} {event.duration_s:.1f}s")  # fmt: skip
+                return [(text, "dim")]
+            case Compressed():
+                text = (f"  compressed context {tokens(event.original_tokens)}{m.arrow}"
+                        f"{tokens(event.compressed_tokens)} tok ({event.strategy})")  # fmt: skip
+                return [(text, "dim")]
             case FileWritten():
                 verb = "created" if event.created else "wrote"
-                return f"  {verb} {escape(event.path)} ({event.size_bytes:,} bytes)"
+                text = f"  {verb} {flat(event.path)} ({event.size_bytes:,} bytes)"
+                return self._fold(text, "dim", rest="      ")
             case FileRefused():
-                return f"  refused {escape(event.path)}: {escape(event.reason)}"
+                text = f"  refused {flat(event.path)}: {flat(event.reason)}"
+                return self._fold(text, "yellow", rest="      ")
             case VerifyRan():
-                return self._verify_line(event)
+                return self._verify_lines(event)
             case FixAttempted():
                 outcome = event.outcome.replace("_", " ")
-                reason = escape(event.reason)
-                return f"  fix #{event.attempt} ({event.category}): {outcome}: {reason}"
+                text = f"  fix #{event.attempt} ({event.category}): {outcome}: {flat(event.reason)}"
+                return self._fold(
+                    text, "green" if event.outcome == "fixed" else "yellow", rest="      "
+                )
             case GitCommitted():
                 if not event.success:
-                    return f"  git commit failed: {escape(event.error)}"
-                return f"  committed {event.sha[:10] or '(no changes)'}"
+                    return self._fold(f"  git commit failed: {flat(event.error)}", "yellow")
+                return [(f"  committed {event.sha[:10] or '(no changes)'}", "dim")]
             case TaskFinished():
-                return self._task_line(event)
+                return self._task_lines(event)
             case TaskSkipped():
-                return f"⊘ {event.task_id} {escape(event.reason)}"
+                return self._fold(f"{m.skipped} {event.task_id} {flat(event.reason)}", "yellow")
             case BudgetStopped():
-                return (
-                    f"budget reached: spent {money(event.spent_usd)} of "
-                    f"{money(event.max_cost_usd)}; the next call was estimated at "
-                    f"{money(event.next_estimate_usd)}"
-                )
+                text = (f"budget reached: spent {money(event.spent_usd)} of "
+                        f"{money(event.max_cost_usd)}; the next call was estimated at "
+                        f"{money(event.next_estimate_usd)}")  # fmt: skip
+                return self._fold(text, "bold red")
             case ErrorOccurred():
-                return f"error: {escape(event.message)}"
-        return None
+                return self._fold(f"error: {flat(event.message)}", "bold red")
+        return []
 
-    def _verify_line(self, event: VerifyRan) -> str:
+    def _output_lines(self, event: VerifyRan) -> list[Line]:
+        count = VERBOSE_TAIL_LINES if self.verbosity == VERBOSE else FAIL_TAIL_LINES
+        output = tail(
+            "\n".join(p.rstrip() for p in (event.stdout, event.stderr) if p.strip()), count
+        )
+        lines: list[Line] = []
+        for raw in output.splitlines():
+            # The "| " prefix also stops a tool's "::" line being run as a GitHub command.
+            lines += self._fold(raw.rstrip(), "", first="    | ", rest="    | ")
+        return lines
+
+    def _verify_lines(self, event: VerifyRan) -> list[Line]:
+        command = flat(event.command)
         if event.success:
-            return f"  verify PASS {escape(event.command)} ({event.duration_s:.1f}s)"
+            return self._fold(f"  verify PASS {command} ({event.duration_s:.1f}s)", "green",
+                              rest="      ")  # fmt: skip
         why = "timed out" if event.timed_out else f"exit {event.exit_code}"
-        head = f"  verify FAIL {escape(event.command)} ({why}, {event.category or 'unknown'})"
-        output = tail_lines((event.stdout + "\n" + event.stderr).strip(), FAIL_TAIL_LINES)
-        if not output or self.verbosity == QUIET:
-            return head
-        body = "\n".join(f"    | {escape(line)}" for line in output.splitlines())
-        return f"{head}\n{body}"
+        head = f"  verify FAIL {command} ({why}, {event.category or 'unknown'})"
+        return self._fold(head, "red", rest="      ") + self._output_lines(event)
 
-    def _task_line(self, event: TaskFinished) -> str | None:
+    def _task_lines(self, event: TaskFinished) -> list[Line]:
         if event.status == "cached":
-            return None  # the cache_hit line already said it
+            return []  # the cache_hit line already said it
         stats = (
             f"{event.duration_s:.1f}s, {tokens(event.total_tokens)} tok, {money(event.cost_usd)}"
         )
         if event.success:
-            return f"✓ {event.task_id} passed ({stats})"
-        reason = escape(one_line(event.error, 160)) if event.error else event.status
-        return f"✗ {event.task_id} {event.status}: {reason} ({stats})"
-
-
-def summary_table(result: RunResult) -> Table:
-    """Per-task status with estimate vs actual cost."""
-    table = Table(title="Run summary", title_justify="left", show_edge=False, pad_edge=False)
-    for column in ("Task", "Name", "Status"):
-        table.add_column(column, overflow="fold")
-    for column in ("Tries", "Tokens", "Est.", "Cost", "Time"):
-        table.add_column(column, justify="right")
-    for outcome in result.outcomes.values():
-        table.add_row(
-            outcome.task_id,
-            escape(one_line(outcome.name, 40)),
-            outcome.status.replace("_", " "),
-            str(outcome.attempts or "-"),
-            tokens(outcome.tokens) if outcome.tokens else "-",
-            money(outcome.estimated_cost_usd) if outcome.estimated_cost_usd is not None else "-",
-            money(outcome.cost_usd) if outcome.tokens else "-",
-            f"{outcome.duration_s:.1f}s" if outcome.duration_s else "-",
-        )
-    return table
-
-
-def summary_line(result: RunResult) -> str:
-    """``3 passed, 1 cached, 1 failed · 12,345 tokens · $0.0421 · 14.2s``."""
-    parts = [
-        f"{result.count(status)} {label}"
-        for status, label in (
-            ("passed", "passed"),
-            ("cached", "cached"),
-            ("failed", "failed"),
-            ("skipped", "skipped"),
-            ("not_run", "not run"),
-        )
-        if result.count(status)
-    ]
-    counts = ", ".join(parts) or "no tasks"
-    return (
-        f"{counts} · {tokens(result.total_tokens)} tokens · {money(result.cost_usd)} · "
-        f"{result.duration_s:.1f}s"
-    )
-
-
-def print_summary(console: Console, result: RunResult) -> None:
-    """The table (when tasks ran), the totals line, and the outcome."""
-    if result.outcomes:
-        console.print()
-        console.print(summary_table(result))
-    console.print(summary_line(result))
-    if result.trace_path:
-        console.print(f"trace: {escape(result.trace_path)}")
-    if result.exit_code != 0 and result.reason:
-        console.print(f"result: {escape(result.reason)} (exit {int(result.exit_code)})")
+            return [(f"{self.marks.passed} {event.task_id} passed ({stats})", "bold green")]
+        reason = flat(event.error) if event.error else event.status
+        text = f"{self.marks.failed} {event.task_id} {event.status}: {reason} ({stats})"
+        lines = self._fold(text, "bold red")
+        seen = self._failed_output.get(event.task_id or "")
+        if self.verbosity == QUIET and seen is not None:
+            lines += self._output_lines(seen)  # --quiet showed no verify line: show why here
+        return lines

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from rich.markup import escape
 
 from sago_tui.commands.common import open_project, stdout_console
 from sago_tui.core.status import PENDING, project_status
+from sago_tui.core.text import one_line
 
 ICONS = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "skipped": "[yellow]⊘[/]", PENDING: "·"}
 
@@ -29,6 +31,8 @@ def main(args: argparse.Namespace) -> int:
         return 0
     if status.plan_error:
         console.print(f"\n[red]PLAN.md cannot be read:[/] {escape(status.plan_error)}")
+        # Exit 2 is bad input: say why on stderr too, in one line, like every command.
+        print(f"sago-tui: error: {one_line(status.plan_error, 500)}", file=sys.stderr)
         return 2
     passed, failed = status.count("passed"), status.count("failed")
     skipped, pending = status.count("skipped"), status.count(PENDING)

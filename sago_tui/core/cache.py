@@ -5,7 +5,8 @@ changed: its definition, the model, the outputs of the tasks whose files it
 consumes, and its own files as last written (an edit by hand re-runs it, and
 the LLM then sees the edited content). When a task does re-run, the reason is
 reported: ``action changed``, ``model changed``, ``input src/a.py changed``,
-``dependency 1.2 re-ran``.
+``dependency 1.2 re-ran``. A task that passed without running its verify command
+(``--no-verify``) is not a hit for a run that verifies: its check has not happened yet.
 
 Entries live in ``.planning/cache/<task-id>.json`` and are written atomically;
 an unreadable entry is a warning and a miss, never fatal.
@@ -60,10 +61,13 @@ class TaskCache:
         model: str,
         data_deps: Mapping[str, set[str]],
         warn: Callable[[str], None],
+        *,
+        verify: bool = True,
     ) -> None:
         self.project = project
         self.model = model
         self.data_deps = data_deps
+        self.verify = verify
         self._warn = warn
         # The last task in plan order that writes each file owns its content on disk.
         self._last_writer: dict[str, str] = {}
@@ -103,6 +107,8 @@ class TaskCache:
                 return CacheDecision(False, f"{field.replace('_', ' ')} changed")
         if entry.get("model") != self.model:
             return CacheDecision(False, f"model changed (was {entry.get('model')})")
+        if self.verify and entry.get("verified") is False and task.verify.strip():
+            return CacheDecision(False, "not verified yet (it passed with --no-verify)")
         recorded_deps = entry.get("dep_outputs", {})
         for dep in sorted(self.data_deps.get(task.id, set())):
             if dep in rerun:
@@ -132,7 +138,8 @@ class TaskCache:
             "dep_outputs": dep_outputs,
         }
         key = _digest(body)
-        entry = {"key": key, **body, "outputs": outputs}
+        verified = self.verify or not task.verify.strip()
+        entry = {"key": key, **body, "outputs": outputs, "verified": verified}
         atomic_write_text(self._entry_path(task.id), json.dumps(entry, indent=1, sort_keys=True))
         return key
 

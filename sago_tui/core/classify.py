@@ -194,6 +194,24 @@ def _not_found(text: str, exit_code: int | None, other_signals: bool) -> Failure
     return Failure.of(category, line, [line])
 
 
+def fixable_by_files(failure: Failure) -> bool:
+    """Whether rewriting the task's files could cure ``failure``.
+
+    Beyond :attr:`Failure.curable`: a missing *program* the shell looked up on
+    PATH (a bare name such as ``pytest`` or ``nonexistent-tool``) cannot be
+    provided by any file the task writes, so asking the LLM for a fix is wasted;
+    a missing path (``./run.sh``) may well be a file the task forgot.
+    """
+    if not failure.curable:
+        return False
+    if failure.category is _C.MISSING_COMMAND:
+        match = _NOT_FOUND.search(failure.summary)
+        if match is not None:
+            program = next(group for group in match.groups() if group).strip()
+            return "/" in program
+    return True
+
+
 def classify_failure(
     stdout: str, stderr: str, exit_code: int | None, *, timed_out: bool = False
 ) -> Failure:

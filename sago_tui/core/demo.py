@@ -23,6 +23,16 @@ from sago_tui.core.tokens import count_tokens
 
 DEMO_MODEL = "gpt-4o-mini"
 CASSETTE_NAME = "demo.json"
+# Later runs in the demo directory (the app, --headless, status) replay too.
+DEMO_SETTINGS = f"""\
+# The demo answers every LLM call from the recording `sago-tui demo` wrote.
+# Delete the `replay` line (and set LLM_MODEL and LLM_API_KEY) to use a live model.
+[llm]
+replay = ".planning/cassettes/{CASSETTE_NAME}"
+
+[run]
+auto_retry = true
+"""
 _HEADER = re.compile(r"^<!--\s*replay:(?P<fields>[^>]*)-->\s*\n?")
 
 
@@ -93,6 +103,7 @@ def prepare_demo(target: Path) -> Path:
     if fresh:
         _copy_tree(_demo_root() / "project", target)
         atomic_write_text(target / "STATE.md", initial_state_text("textstats"))
+        atomic_write_text(target / "sago.toml", DEMO_SETTINGS)
     cassette = demo_cassette_path(target)
     cassette.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(cassette, json.dumps(build_cassette(), indent=1) + "\n")

@@ -100,7 +100,10 @@ def estimate_run(
         )  # fmt: skip
         return estimate
     system_tokens = count_tokens(EXECUTOR_SYSTEM, model)
-    cache = TaskCache(project, plan, model, data_dependencies_of(plan), lambda _: None)
+    cache = TaskCache(
+        project, plan, model, data_dependencies_of(plan), lambda _: None,
+        verify=settings.run.verify,
+    )  # fmt: skip
     would_run: set[str] = set()
     for task in plan.tasks:
         cached = False

@@ -8,6 +8,7 @@ traces.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ from sago_tui.core.events import (
 )
 from sago_tui.core.llm_types import LLMClient, LLMRequest, LLMResponse
 from sago_tui.core.secrets import Redactor
-from sago_tui.core.text import preview
+from sago_tui.core.text import preview, valid_unicode
 
 
 @dataclass
@@ -115,9 +116,14 @@ class LLMGateway:
         self.cancel.raise_if_cancelled()
         reserved = self._reserve(request, estimate_usd)
         task_id = request.task_id
+        # A project file name that is not UTF-8 puts a lone surrogate into the context;
+        # the HTTP request could not be encoded, so every call would fail.
+        messages = tuple((role, valid_unicode(content)) for role, content in request.messages)
+        if messages != request.messages:
+            request = dataclasses.replace(request, messages=messages)
 
         def on_delta(text: str) -> None:
-            self.bus.emit(LLMDelta(task_id=task_id, agent=agent, text=text))
+            self.bus.emit(LLMDelta(task_id=task_id, agent=agent, text=valid_unicode(text)))
 
         def on_retry(reason: str, delay: float) -> None:
             message = f"LLM request failed; retrying in {delay:.1f}s: {reason}"
@@ -151,6 +157,9 @@ class LLMGateway:
             raise
         finally:
             self._release(reserved)
+        content = valid_unicode(response.content)  # JSON may carry "\ud800": not writable
+        if content != response.content:
+            response = dataclasses.replace(response, content=content)
         self.ledger.add(task_id, response)
         self.bus.emit(
             LLMCalled(

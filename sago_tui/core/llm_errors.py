@@ -123,6 +123,21 @@ def _detail(exc: BaseException) -> str:
     return text.strip() or type(exc).__name__
 
 
+# The openai SDK (under litellm) refuses to send a request without a key and litellm
+# reports that as a "500": it is a configuration problem, never worth a retry.
+_MISSING_KEY_HINTS = (
+    "missing credentials",
+    "api_key client option must be set",
+    "no api key",
+    "api key not found",
+    "api_key must be set",
+)
+_KEY_HINT = (
+    "; set LLM_API_KEY (or the provider's own variable, e.g. OPENAI_API_KEY) "
+    "in the environment or the project's .env"
+)
+
+
 def _kind(exc: BaseException, status: int | None, detail: str) -> tuple[str, bool]:
     """(kind, retryable) for a provider exception."""
     names = _names(exc)
@@ -133,6 +148,8 @@ def _kind(exc: BaseException, status: int | None, detail: str) -> tuple[str, boo
         return "quota", False
     if status in (401, 403) or names & {"AuthenticationError", "PermissionDeniedError"}:
         return "auth", False
+    if any(hint in lowered for hint in _MISSING_KEY_HINTS):
+        return "auth", False  # the client refused before sending: no key configured
     if status == 402:
         return "quota", False
     if status == 429:
@@ -162,6 +179,8 @@ def classify(exc: BaseException, *, model: str, secret: str | None) -> LLMError:
     real_status = status and kind not in ("unreachable", "timeout", "bad_response")
     shown_status = f"{status} " if real_status else ""
     message = f"LLM provider error ({kind}) from {model}: {shown_status}{detail}"
+    if kind == "auth" and any(hint in detail.lower() for hint in _MISSING_KEY_HINTS):
+        message = f"LLM provider error (auth) from {model}: no API key configured{_KEY_HINT}"
     return LLMError(
         one_line(redact(message, secret), 300),
         kind=kind,

@@ -80,7 +80,7 @@ class Orchestrator:
     def gateway(self) -> LLMGateway:
         """The gateway (and client) are created on first use: a cached run needs neither."""
         if self._gateway is None:
-            client = self._client or make_client(self.settings.llm)
+            client = self._client or make_client(self.settings.llm, redactor=self.redactor)
             self._gateway = LLMGateway(
                 client,
                 self.bus,
@@ -210,7 +210,10 @@ class Orchestrator:
             else:
                 include.append(task.id)
         shared = ProjectContext.load(self.project)
-        cache = TaskCache(self.project, plan, self.model, data_dependencies_of(plan), self._warn)
+        cache = TaskCache(
+            self.project, plan, self.model, data_dependencies_of(plan), self._warn,
+            verify=self.settings.run.verify,
+        )  # fmt: skip
         runner = TaskRunner(
             self.project, plan, self.gateway,
             self.bus, self.settings.run, shared, self.redactor, self.cancel,

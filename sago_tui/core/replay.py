@@ -33,6 +33,7 @@ from sago_tui.core.llm_types import (
     RetryCallback,
 )
 from sago_tui.core.pricing import cost_of
+from sago_tui.core.secrets import Redactor
 from sago_tui.core.tokens import count_tokens
 
 __all__ = [
@@ -136,12 +137,23 @@ class RecordingClient:
 
     The file is rewritten atomically after every call, so a crash keeps everything
     recorded so far. An existing cassette is extended (a resumed run adds to it); a
-    damaged one is refused rather than overwritten.
+    damaged one is refused rather than overwritten. Secret values known to
+    ``redactor`` are replaced in the stored answer (the caller gets it unchanged).
     """
 
-    def __init__(self, inner: LLMClient, path: Path, *, append: bool = True) -> None:
+    def __init__(
+        self,
+        inner: LLMClient,
+        path: Path,
+        *,
+        append: bool = True,
+        redactor: Redactor | None = None,
+    ) -> None:
         self._inner = inner
         self._path = path
+        # A cassette is meant to be shared (tests, bug reports): an answer that echoes a
+        # secret (the spec or a file held one) is stored redacted, never verbatim.
+        self._redactor = redactor or Redactor(())
         self._lock = threading.Lock()
         self._records: list[dict[str, Any]] = []
         if append and path.exists():
@@ -170,7 +182,7 @@ class RecordingClient:
             task_id=request.task_id,
             attempt=request.attempt,
             prompt_sha256=prompt_sha256(request),
-            content=response.content,
+            content=self._redactor.redact(response.content),
             finish_reason=response.finish_reason,
             prompt_tokens=response.prompt_tokens,
             completion_tokens=response.completion_tokens,

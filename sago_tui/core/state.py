@@ -34,6 +34,9 @@ __all__ = [
 ]
 
 MAX_DETAIL_LINES = 20
+MAX_DETAIL_WIDTH = 400
+"""Longest detail line kept: one line of a flood (minified JS, ``yes``) must not bloat
+a file that is re-read and rewritten after every task."""
 
 
 def initial_state_text(project_name: str) -> str:
@@ -49,6 +52,10 @@ def initial_state_text(project_name: str) -> str:
         ],
     )
     return render_state(snapshot)
+
+
+def _clip(line: str) -> str:
+    return line if len(line) <= MAX_DETAIL_WIDTH else line[: MAX_DETAIL_WIDTH - 1] + "…"
 
 
 _LOCKS: dict[Path, threading.Lock] = {}
@@ -103,11 +110,12 @@ class StateStore:
         """Record ``task_id``'s result, replacing any earlier record of it.
 
         ``error`` is collapsed to one line (category and summary); ``detail`` keeps the
-        last :data:`MAX_DETAIL_LINES` lines, e.g. the tail of the verify output.
+        last :data:`MAX_DETAIL_LINES` lines, e.g. the tail of the verify output, each
+        cut to :data:`MAX_DETAIL_WIDTH` characters.
         """
         if not task_id or ":" in task_id or any(c.isspace() for c in task_id):
             raise ValueError(f"invalid task id {task_id!r}")
-        lines = [part.rstrip() for entry in detail for part in str(entry).splitlines()]
+        lines = [_clip(part.rstrip()) for entry in detail for part in str(entry).splitlines()]
         while lines and not lines[0].strip():
             lines.pop(0)
         while lines and not lines[-1].strip():

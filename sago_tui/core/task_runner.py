@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
-from sago_tui.core.classify import Failure, FailureCategory, classify_failure, normalise_output
+from sago_tui.core.classify import (
+    Failure,
+    FailureCategory,
+    classify_failure,
+    fixable_by_files,
+    normalise_output,
+)
 from sago_tui.core.compression import compress_sections, compression_event
 from sago_tui.core.context import ProjectContext, TaskContext, build_task_context
 from sago_tui.core.errors import Cancelled
@@ -77,7 +83,7 @@ class TaskRunner:
         fixes = 0
         while attempt.failure and self.options.auto_retry:
             failure = attempt.failure
-            if not failure.curable:
+            if not fixable_by_files(failure):
                 self._fix_event(task, fixes + 1, failure, "gave_up", "no fix can cure this error")
                 break
             if fixes >= self.options.max_retries:
@@ -112,7 +118,10 @@ class TaskRunner:
             files_written=sorted(written),
         )
         if attempt.failure is not None:
-            outcome.error = f"{attempt.failure.category.value}: {attempt.failure.summary}"
+            # The summary quotes verify output, which may print a secret read from a file;
+            # it goes to STATE.md and every front end.
+            summary = self.redactor.redact(attempt.failure.summary)
+            outcome.error = f"{attempt.failure.category.value}: {summary}"
             outcome.category = attempt.failure.category.value
             lines = tail_lines(self.redactor.redact(attempt.output), DETAIL_LINES)
             outcome.detail = lines.splitlines() if lines else []
@@ -220,7 +229,7 @@ class TaskRunner:
                 attempt=attempt,
                 category=failure.category.value,
                 outcome=outcome,
-                reason=reason,
+                reason=self.redactor.redact(reason),
             )
         )
 

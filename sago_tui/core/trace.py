@@ -42,9 +42,11 @@ class TraceWriter:
         self.latest_path = project.latest_trace_path
         self._redactor = redactor
         self._lock = threading.Lock()
+        # backslashreplace: a lone surrogate (an undecodable name) becomes the JSON escape
+        # "\\udcff" inside its string, instead of an exception in the middle of a run.
         self._files: list[IO[str]] = [
-            self.path.open("a", encoding="utf-8"),
-            self.latest_path.open("w", encoding="utf-8"),
+            self.path.open("a", encoding="utf-8", errors="backslashreplace"),
+            self.latest_path.open("w", encoding="utf-8", errors="backslashreplace"),
         ]
 
     def __call__(self, event: Event) -> None:

@@ -131,6 +131,8 @@ class Scheduler:
         deps = self._deps.get(task.id, ())
         if any(dep in self._order and dep not in self._ok for dep in deps):
             return False
+        # Same-phase writers of a file are already ordered by dependencies_of; this
+        # guard keeps the "one writer in flight" rule even if that ever changes.
         return not (self._files[task.id] & self._busy)
 
     def take_ready(self, limit: int) -> list[Task]:

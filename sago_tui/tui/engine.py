@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.worker import Worker
@@ -38,7 +38,7 @@ class EngineController:
 
     def __init__(
         self,
-        app: App[object],
+        app: App[Any],
         project: Project,
         bridge: EventBridge,
         event_clock: Callable[[], str] | None = None,

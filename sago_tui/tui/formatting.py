@@ -82,6 +82,11 @@ def elapsed(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def duration(seconds: float) -> str:
+    """``0.4s``, ``12.0s``, then ``1:05`` from a minute on."""
+    return f"{seconds:.1f}s" if seconds < 60 else elapsed(seconds)
+
+
 def size(n_bytes: int) -> str:
     """``812 B``, ``3.4 KB``, ``1.2 MB``."""
     if n_bytes < 1024:
@@ -153,7 +158,9 @@ def summary(event: Event) -> str:
         case FixAttempted():
             return f"fix #{event.attempt} ({event.category}): {event.outcome}"
         case GitCommitted():
-            return f"committed {event.sha[:10]}" if event.success else f"commit failed: {event.error}"
+            return (
+                f"committed {event.sha[:10]}" if event.success else f"commit failed: {event.error}"
+            )
         case CacheHit():
             return "cache hit: unchanged since the last pass"
         case CacheMiss():
@@ -179,10 +186,10 @@ def log_line(event: Event) -> str:
     task = event.task_id or "-"
     text = one_line(summary(event), 240)
     return (
-        f"{clock_time(event.timestamp)}  {event.agent[:15]:<15} "
+        f"{clock_time(event.timestamp)}  {event.agent[:16]:<16} "
         f"{event.event_type[:13]:<13} {task[:6]:<6} {text}"
     )
 
 
-LOG_HEADER = f"{'time':<8}  {'agent':<15} {'event':<13} {'task':<6} summary"
+LOG_HEADER = f"{'time':<8}  {'agent':<16} {'event':<13} {'task':<6} summary"
 """Column titles matching :func:`log_line`."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "App",
         footer=False,
     ),
-    KeyAction("f1,question_mark", "help", "Help", "This screen: every key and command", "App"),
+    KeyAction("question_mark,f1", "help", "Help", "This screen: every key and command", "App"),
     KeyAction(
         "q,ctrl+q",
         "quit",
@@ -177,16 +177,16 @@ PALETTE_EXTRA: tuple[KeyAction, ...] = (
 """Palette-only commands (no key)."""
 
 
-def bindings() -> list[Binding]:
-    """The app's key bindings, built from :data:`ACTIONS`."""
-    return [
-        Binding(
-            item.keys,
-            item.action,
-            item.title,
-            show=item.footer,
-            priority=item.priority,
-            key_display="F1" if item.keys.startswith("f1") else None,
-        )
-        for item in ACTIONS
-    ]
+def bindings() -> list[BindingType]:
+    """The app's key bindings, built from :data:`ACTIONS`.
+
+    An action with several keys shows only its first key in the footer.
+    """
+    out: list[BindingType] = []
+    for item in ACTIONS:
+        for index, key in enumerate(item.keys.split(",")):
+            display = "?" if key == "question_mark" else None
+            show = item.footer and index == 0
+            out.append(Binding(key, item.action, item.title, show=show,
+                               priority=item.priority, key_display=display))  # fmt: skip
+    return out

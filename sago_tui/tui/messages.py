@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from textual.message import Message

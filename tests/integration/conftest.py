@@ -233,6 +233,8 @@ def clean_env(tmp_path: Path, extra: Mapping[str, str] | None = None) -> dict[st
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     env["NO_COLOR"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
+    # Verify commands that say `python` mean this interpreter (the demo's run pytest).
+    env["PATH"] = os.pathsep.join((str(Path(PY).parent), env.get("PATH", os.defpath)))
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p
     )

@@ -13,6 +13,7 @@ from sago_tui.core.state import TaskStatus
 from tests.integration.conftest import (
     PY,
     T,
+    assert_no_secret,
     check_trace,
     events,
     fast_env,
@@ -21,7 +22,7 @@ from tests.integration.conftest import (
     state_records,
     wait_for,
 )
-from tests.llm_server import FakeLLMServer, file_answer
+from tests.llm_server import TEST_API_KEY, FakeLLMServer, file_answer
 
 
 def test_one_call_per_task_files_verify_state_and_status(
@@ -118,7 +119,7 @@ def test_failed_task_keeps_the_real_reason_and_is_shown_failed(
     assert any("BOOM: widget broken" in line for line in record.detail)
     assert "1.2" not in state_records(root)  # never ran: not failed, not passed
     text = (root / "STATE.md").read_text()
-    assert text.count("1.1:") == 1 and "[✗] 1.1" in text
+    assert text.count("] 1.1:") == 1 and "[✗] 1.1" in text
     trace = check_trace(root, exit_code=1)
     end = trace[-1]["data"]
     assert (end["passed"], end["failed"], end["not_run"]) == (0, 1, 1)
@@ -228,3 +229,22 @@ def test_continue_on_failure_runs_the_independent_tasks(
     assert skip["data"]["task_id"] == "1.3"
     status = cli("status", "-p", str(root))
     assert "2/4 passed, 1 failed, 1 skipped" in status.out
+
+
+def test_verify_runs_without_the_api_key_in_its_environment(
+    tmp_path: Path, llm_server: FakeLLMServer, scripted, cli
+) -> None:
+    tasks = [T("1.1", ["a.py"], verify="env > seen-env.txt")]
+    root = tmp_path / "p"
+    make_project(root, tasks)
+    scripted(tasks)
+
+    env = fast_env(llm_server, OPENAI_API_KEY=TEST_API_KEY, MY_SERVICE_TOKEN="tok-123456789")
+    result = cli("run", "-p", str(root), env=env)
+
+    assert result.code == 0, result.text
+    seen = (root / "seen-env.txt").read_text()
+    assert "PATH=" in seen
+    for leaked in (TEST_API_KEY, "LLM_API_KEY", "OPENAI_API_KEY", "tok-123456789"):
+        assert leaked not in seen
+    assert_no_secret(root, result.out, result.err)

@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,14 +144,21 @@ def run_in_process(
     *,
     retries: int = 2,
     timeout: float = 10.0,
+    sinks: Sequence[Callable[[Event], None]] = (),
     **run_options: Any,
 ) -> InProcessRun:
-    """Run the project's plan through the real client stack, in this process."""
+    """Run the project's plan through the real client stack, in this process.
+
+    ``sinks`` are subscribed to the bus besides the event collector (e.g. a
+    :class:`~sago_tui.headless.HeadlessPrinter`).
+    """
     llm = settings_for(server, retries=retries, timeout=timeout)
     settings = Settings(llm=llm, run=RunOptions(**run_options))
     bus = EventBus()
     events: list[Event] = []
     bus.subscribe(events.append)
+    for sink in sinks:
+        bus.subscribe(sink)
     client = LiteLLMClient(llm, backoff_base=0.01, backoff_cap=0.05)
     result = Orchestrator(project, settings, bus=bus, client=client).run(plan_if_missing=False)
     return InProcessRun(result, events)
@@ -241,7 +248,5 @@ def no_temp_files(root: Path, ignore: Iterable[str] = (".planning",)) -> list[st
     """Leftover atomic-write temp files (``.name.*.tmp``) outside ``ignore``."""
     skipped = tuple(ignore)
     return sorted(
-        path
-        for path in files_under(root)
-        if path.endswith(".tmp") and not path.startswith(skipped)
+        path for path in files_under(root) if path.endswith(".tmp") and not path.startswith(skipped)
     )

@@ -59,10 +59,10 @@ file_name = (
     .filter(lambda n: n and not n.startswith("./") and file_problem(n) is None)
 )
 task_id = st.text(
-    st.characters(exclude_categories=("Cs",), exclude_characters=","), min_size=1, max_size=6
+    st.characters(exclude_categories=["Cs"], exclude_characters=","), min_size=1, max_size=6
 ).filter(lambda s: not any(c.isspace() for c in s))
 markdown = st.lists(
-    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r\n`~\ufeff")),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\r\n`~\ufeff")),
     max_size=4,
 ).map(lambda lines: "".join(line + "\n" for line in lines))
 

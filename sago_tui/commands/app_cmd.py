@@ -1,0 +1,59 @@
+"""``sago-tui [PATH]``: the full-screen app (and the demo's app mode).
+
+Run flags given on the command line (``sago-tui --auto-retry --parallel 4 .``) apply to
+every job started in the app, and keep applying after the settings screen reloads
+sago.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sago_tui.commands.common import flags_from_args, settings_for
+from sago_tui.core.errors import UsageError
+from sago_tui.core.project import Project
+from sago_tui.core.settings import Settings
+
+
+def flags_from_settings(settings: Settings) -> dict[str, object]:
+    """The settings that came from command-line flags, as dotted keys (for reloads)."""
+    flags: dict[str, object] = {}
+    for key, source in settings.sources.items():
+        if not source.startswith("flag "):
+            continue
+        section, _, name = key.partition(".")
+        holder = getattr(settings, section, None) if name else settings
+        value = getattr(holder, name or key, None)
+        flags[key] = str(value) if isinstance(value, Path) else value
+    return flags
+
+
+def launch(
+    project: Project, settings: Settings, *, flags: dict[str, object], start_run: bool
+) -> int:
+    """Open the app on ``project``; returns the process exit code."""
+    from sago_tui.tui.app import SagoApp
+    from sago_tui.tui.app_config import AppConfig
+
+    app = SagoApp(project, settings, AppConfig(flags=dict(flags), start_run=start_run))
+    code = app.run()
+    return int(code or 0)
+
+
+def run_app(project: Project, settings: Settings) -> int:
+    """The demo in the app: open ``project`` and start the run (plan, then approval)."""
+    return launch(project, settings, flags=flags_from_settings(settings), start_run=True)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Open the app on PATH (an empty folder is offered initialisation)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "the app needs a terminal; use `sago-tui --headless` (or `sago-tui run`) in "
+            "scripts and CI"
+        )
+    project = Project.at(args.path)
+    settings = settings_for(project, args)
+    return launch(project, settings, flags=flags_from_args(args), start_run=False)

@@ -1,0 +1,161 @@
+"""``sago-tui trace``: list past runs, export one to HTML, or replay it in the app.
+
+    sago-tui trace [--path P] [--run ID] [--list] [--demo] [--html FILE]
+
+Without ``--html`` or ``--list`` the run opens read-only in the app's Feed and Log.
+``--demo`` uses the sample run shipped with the package (no project, no key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from sago_tui.commands.common import relative, stdout_console
+from sago_tui.core.errors import ExitCode, ProjectError
+from sago_tui.core.project import Project
+from sago_tui.core.trace import RunSummary, list_runs, read_trace
+from sago_tui.export import export_html
+
+HTML_NAME = "trace.html"
+_NO_TRACE_HINT = "run `sago-tui run` (or `execute`) first, or try `sago-tui trace --demo`"
+
+
+def sample_records() -> list[dict[str, Any]]:
+    """The sample run of ``--demo`` (see tools/make_sample_trace.py)."""
+    sample = resources.files("sago_tui") / "templates" / "demo" / "sample-trace.jsonl"
+    with resources.as_file(sample) as path:
+        return list(read_trace(path))
+
+
+def _show_ids(runs: list[RunSummary], limit: int = 8) -> str:
+    ids = ", ".join(run.run_id for run in runs[:limit])
+    return ids + (f" and {len(runs) - limit} more" if len(runs) > limit else "")
+
+
+def find_trace(project: Project, run_id: str | None) -> Path:
+    """The trace file of run ``run_id`` (a unique prefix is enough), or of the latest run."""
+    runs = list_runs(project)
+    if run_id:
+        exact = [r for r in runs if r.run_id == run_id]
+        matches = exact or [r for r in runs if r.run_id.startswith(run_id)]
+        if len(matches) == 1:
+            return matches[0].path
+        if not runs:
+            raise ProjectError(f"no run {run_id!r}: {project.root} has no traces; {_NO_TRACE_HINT}")
+        what = "is ambiguous" if matches else "not found"
+        raise ProjectError(f"run {run_id!r} {what}; available runs: {_show_ids(matches or runs)}")
+    latest = project.latest_trace_path
+    if latest.is_file() and latest.stat().st_size > 0:
+        return latest
+    if runs:
+        return runs[0].path
+    raise ProjectError(f"no trace found in {project.planning_dir}; {_NO_TRACE_HINT}")
+
+
+def load_run(project: Project, run_id: str | None) -> tuple[list[dict[str, Any]], str]:
+    """The records of the chosen run and a title for it; a clear error when there are none."""
+    path = find_trace(project, run_id)
+    records = list(read_trace(path))
+    if not records:
+        raise ProjectError(f"the trace {relative(path)} is empty; {_NO_TRACE_HINT}")
+    return records, run_title(records, project.name, fallback_id=path.stem)
+
+
+def run_title(records: list[dict[str, Any]], name: str, *, fallback_id: str = "") -> str:
+    """``textstats · run 20261125-103000-ab12`` (the run id from ``workflow_start``)."""
+    start = next((r for r in records if r.get("event_type") == "workflow_start"), None)
+    data = start.get("data") if start else None
+    run_id = str(data.get("run_id") or "") if isinstance(data, dict) else ""
+    run_id = run_id or fallback_id
+    return f"{name} · run {run_id}" if run_id and run_id != "trace" else name
+
+
+def print_runs(console: Console, project: Project) -> int:
+    """``--list``: one row per past run, newest first."""
+    runs = list_runs(project)
+    if not runs:
+        raise ProjectError(f"no runs recorded in {project.traces_dir}; {_NO_TRACE_HINT}")
+    table = Table(title=f"Runs of {project.name}", title_justify="left")
+    for column in ("Run", "Started", "Outcome"):
+        table.add_column(column)
+    for column in ("Tasks", "Tokens", "Cost"):
+        table.add_column(column, justify="right")
+    for run in runs:
+        tasks = f"{run.passed}/{run.total_tasks}" if run.outcome != "interrupted" else "?"
+        table.add_row(
+            run.run_id,
+            run.started.replace("T", " ")[:19],
+            run.outcome,
+            tasks,
+            f"{run.total_tokens:,}",
+            f"${run.cost_usd:.4f}",
+        )
+    console.print(table)
+    return int(ExitCode.OK)
+
+
+def open_replay(records: list[dict[str, Any]], title: str) -> int:
+    """Replay the run in the app's Feed and Log (read-only)."""
+    try:
+        from sago_tui.tui.replay import run_replay
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("sago_tui.tui.replay", "sago_tui.tui"):
+            raise  # a real missing dependency must not be hidden
+        print(
+            "sago-tui: the in-app replay is not available in this version; "
+            "export the run with `sago-tui trace --html FILE` and open it in a browser",
+            file=sys.stderr,
+        )
+        return int(ExitCode.BAD_INPUT)
+    return int(run_replay(records, title))
+
+
+def export_latest_html(project: Project, console: Console, trace_path: str) -> Path:
+    """After ``run --trace``: write ``.planning/trace.html`` from the run's trace file."""
+    source = Path(trace_path) if trace_path else project.latest_trace_path
+    out = project.planning_dir / HTML_NAME
+    records = list(read_trace(source)) if source.is_file() else []
+    if not records:
+        console.print(f"trace: nothing to export ({relative(source)} has no events)", markup=False)
+        return out
+    try:
+        export_html(records, out, title=run_title(records, project.name, fallback_id=source.stem))
+    except OSError as exc:  # the run itself is done: a failed export is only reported
+        console.print(f"trace: could not write {out}: {exc}", markup=False)
+        return out
+    console.print(f"trace: {relative(out)} (open it in a browser)", markup=False, highlight=False)
+    return out
+
+
+def main(args: argparse.Namespace) -> int:
+    """Dispatch ``sago-tui trace``; returns the exit code."""
+    console = stdout_console()
+    if args.demo:
+        records, title = sample_records(), "sago-tui demo · textstats (sample run)"
+    else:
+        project = Project.at(args.path)
+        if args.list:
+            return print_runs(console, project)
+        records, title = load_run(project, args.run)
+    if args.html:
+        out = write_html(records, Path(args.html), title)
+        console.print(relative(out), markup=False, highlight=False)
+        return int(ExitCode.OK)
+    return open_replay(records, title)
+
+
+def write_html(records: list[dict[str, Any]], out: Path, title: str) -> Path:
+    """Export to ``out`` (a directory gets ``trace.html`` inside); a clear error if unwritable."""
+    if out.is_dir():
+        out = out / HTML_NAME
+    try:
+        return export_html(records, out, title=title)
+    except OSError as exc:
+        raise ProjectError(f"cannot write {out}: {exc.strerror or exc}") from exc

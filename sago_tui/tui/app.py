@@ -1,0 +1,285 @@
+"""The sago-tui app: tabs for the spec, plan, Feed, Log and cost, over one engine.
+
+The orchestrator runs in a thread worker (:mod:`~sago_tui.tui.engine`); its events reach
+the widgets through :class:`EventBridge`, drained here at most ~30 times a second inside
+``batch_update()``. Review actions live in :class:`PlanController`, job flows in
+:class:`RunController`, file loading in :class:`ProjectController`; this module wires
+them to keys, messages and widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.widgets import Footer, TabbedContent, TabPane, Tree
+
+from sago_tui.core.project import Project
+from sago_tui.core.settings import Settings
+from sago_tui.tui.app_config import AppConfig, availability
+from sago_tui.tui.bridge import EventBridge
+from sago_tui.tui.commands import SagoCommands
+from sago_tui.tui.dispatch import Dispatcher
+from sago_tui.tui.engine import EngineController
+from sago_tui.tui.keymap import bindings
+from sago_tui.tui.loader import ProjectSnapshot
+from sago_tui.tui.messages import (
+    EstimateComputed,
+    EventChosen,
+    JobFinished,
+    PlanApprovalRequested,
+    ProjectLoaded,
+    SettingsSaved,
+    SpecSaved,
+)
+from sago_tui.tui.plan_control import PlanController
+from sago_tui.tui.project_control import ProjectController
+from sago_tui.tui.run_control import RunController
+from sago_tui.tui.session import Session
+from sago_tui.tui.widgets.approval_bar import ApprovalBar
+from sago_tui.tui.widgets.cost_table import CostTable
+from sago_tui.tui.widgets.feed import Feed
+from sago_tui.tui.widgets.log_pane import LogPane
+from sago_tui.tui.widgets.plan_pane import PlanPane
+from sago_tui.tui.widgets.plan_tree import PlanTree
+from sago_tui.tui.widgets.run_header import RunHeader
+from sago_tui.tui.widgets.spec_editor import SpecEditor
+from sago_tui.tui.widgets.status_line import StatusLine
+from sago_tui.tui.widgets.task_detail import TaskDetail
+
+TABS = ("spec", "plan", "feed", "log", "cost")
+
+
+class SagoApp(App[int]):
+    """The full-screen app on one project."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sago-tui"
+    BINDINGS: ClassVar[list[BindingType]] = bindings()
+    COMMANDS = App.COMMANDS | {SagoCommands}
+
+    def __init__(
+        self, project: Project, settings: Settings, config: AppConfig | None = None
+    ) -> None:
+        super().__init__()
+        self.project, self.settings = project, settings
+        self.config = config or AppConfig()
+        self.session = Session(self.config.clock)
+        self.bridge = EventBridge()
+        self.engine = EngineController(self, project, self.bridge, self.config.event_clock)
+        self.plan_ctl, self.run_ctl = PlanController(self), RunController(self)
+        self.project_ctl = ProjectController(self)
+        self.dispatch = Dispatcher(self)
+        self.snapshot = ProjectSnapshot(initialized=False)
+        self.run_scope: list[str] | None = None
+
+    def compose(self) -> ComposeResult:
+        config = self.config
+        yield RunHeader(self.project.name)
+        with TabbedContent(initial="plan", id="tabs"):
+            with TabPane("1 Spec", id="spec"):
+                yield SpecEditor(highlight=config.syntax_highlight, blink=config.cursor_blink)
+            with TabPane("2 Plan", id="plan"):
+                yield PlanPane(self.session)
+            with TabPane("3 Feed", id="feed"):
+                yield Feed(self.session)
+            with TabPane("4 Log", id="log"):
+                yield LogPane()
+            with TabPane("5 Cost", id="cost"):
+                yield CostTable(self.session)
+        yield StatusLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Paint first; read the project and drain events afterwards."""
+        self.set_interval(self.config.drain_interval, self.drain)
+        self.set_interval(1.0, lambda: self.header.show(self.session))
+        self.cost_table.max_cost = self.settings.run.max_cost
+        self.project_ctl.reload()
+
+    def on_unmount(self) -> None:
+        """However the app ends, the engine job is told to stop (its thread then ends)."""
+        self.engine.stop("the app closed")
+
+    # -- widgets and shared state ----------------------------------------------------------
+    header = property(lambda self: self.query_one(RunHeader))
+    plan_pane = property(lambda self: self.query_one(PlanPane))
+    plan_tree = property(lambda self: self.query_one(PlanTree))
+    task_detail = property(lambda self: self.query_one(TaskDetail))
+    feed = property(lambda self: self.query_one(Feed))
+    log_pane = property(lambda self: self.query_one(LogPane))
+    cost_table = property(lambda self: self.query_one(CostTable))
+    spec_editor = property(lambda self: self.query_one(SpecEditor))
+
+    def say(self, text: str, level: str = "hint") -> None:
+        """Show ``text`` on the status line."""
+        self.query_one(StatusLine).say(text, level)
+
+    def show_tab(self, name: str) -> None:
+        """Switch to a tab by id."""
+        self.query_one("#tabs", TabbedContent).active = name
+
+    def refresh_state(self) -> None:
+        """Header, approval bar and the keys on offer, after any state change."""
+        self.header.show(self.session)
+        self.refresh_approval()
+        self.refresh_bindings()
+
+    def refresh_approval(self) -> None:
+        """The approval bar: waiting for a decision, or what approval.json says."""
+        bar = self.query_one(ApprovalBar)
+        if self.plan_ctl.awaiting:
+            bar.show_pending(len(self.session.skipped()))
+        else:
+            bar.show_status(self.snapshot.approval if self.session.plan else None)
+
+    def reload_project(self) -> None:
+        """Re-read the spec, PLAN.md and STATE.md."""
+        self.project_ctl.reload()
+
+    def plan_changed(self) -> None:
+        """The session's plan was replaced."""
+        self.project_ctl.plan_changed()
+
+    def apply_plan_snapshot(self, snapshot: ProjectSnapshot) -> None:
+        """Show a re-read PLAN.md."""
+        self.project_ctl.apply_plan(snapshot)
+
+    def drain(self) -> None:
+        """Apply buffered engine events to the widgets, in one batch."""
+        events = self.bridge.drain()
+        if events:
+            with self.batch_update():
+                self.dispatch(events)
+
+    # -- messages ------------------------------------------------------------------------------
+    def on_project_loaded(self, message: ProjectLoaded) -> None:
+        self.project_ctl.loaded(message.snapshot)
+
+    def on_estimate_computed(self, message: EstimateComputed) -> None:
+        self.project_ctl.estimated(message)
+
+    def on_plan_approval_requested(self, message: PlanApprovalRequested) -> None:
+        self.drain()  # the plan's own events (stream, plan_generated) first
+        self.plan_ctl.on_request(message)
+        self.refresh_state()
+
+    def on_job_finished(self, message: JobFinished) -> None:
+        self.run_ctl.finished(message)
+        self.refresh_state()
+
+    def on_spec_saved(self, message: SpecSaved) -> None:
+        self.say(f"Saved {message.name}.", "success")
+
+    def on_settings_saved(self, message: SettingsSaved) -> None:
+        from sago_tui.config import load_settings
+
+        self.settings = load_settings(self.project.root, flags=self.config.flags)
+        self.cost_table.max_cost = self.settings.run.max_cost
+        self.project_ctl.estimated_defs = None
+        self.plan_changed()  # re-estimate with the new model
+        self.say(f"Settings saved to {message.path}; they apply to the next job.", "success")
+
+    def on_event_chosen(self, message: EventChosen) -> None:
+        from sago_tui.tui.screens.event_detail_screen import EventDetailScreen
+
+        screen = EventDetailScreen(message.event, message.locator, self.project.traces_dir)
+        self.push_screen(screen)
+
+    def on_tree_node_highlighted(self, message: Tree.NodeHighlighted[str]) -> None:
+        self.task_detail.show(self.plan_tree.selected_task_id)
+        self.refresh_bindings()
+
+    def on_tabbed_content_tab_activated(self, message: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that cannot act now (footer and palette alike)."""
+        session = self.session
+        return availability(
+            action,
+            busy=self.engine.busy,
+            awaiting=self.plan_ctl.awaiting,
+            has_plan=session.plan is not None,
+            has_task=any(tree.selected_task_id for tree in self.query(PlanTree)),
+            failed=bool(session.failed_ids()),
+            initialized=self.snapshot.initialized,
+            tab=next((tabs.active for tabs in self.query("#tabs").results(TabbedContent)), ""),
+        )
+
+    def _flow(self, flow: Callable[[], Awaitable[None]], group: str) -> None:
+        self.run_worker(flow(), group=group, exclusive=True)
+
+    def action_show_tab(self, name: str) -> None:
+        self.show_tab(name)
+
+    def action_next_tab(self, step: int = 1) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.active = TABS[(TABS.index(tabs.active) + step) % len(TABS)]
+
+    def action_previous_tab(self) -> None:
+        self.action_next_tab(-1)
+
+    def action_save_spec(self) -> None:
+        try:
+            self.spec_editor.save(self.project)
+        except OSError as exc:
+            self.say(f"Could not save: {exc}", "error")
+
+    def action_draft_spec(self) -> None:
+        self._flow(self.run_ctl.ask_draft, "dialog")
+
+    def action_generate_plan(self) -> None:
+        self._flow(self.run_ctl.confirm_generate, "dialog")
+
+    def action_approve_task(self) -> None:
+        self.plan_ctl.mark("approved")
+
+    def action_skip_task(self) -> None:
+        self.plan_ctl.mark("skipped")
+
+    def action_edit_task(self) -> None:
+        self.plan_ctl.edit_selected()
+
+    def action_approve_all(self) -> None:
+        self.run_ctl.start_run(approve_all=True)
+
+    def action_approve_plan(self) -> None:
+        self.plan_ctl.approve_plan_file()
+
+    def action_regenerate_with_feedback(self) -> None:
+        self._flow(self.run_ctl.ask_feedback, "dialog")
+
+    def action_start_run(self) -> None:
+        self.run_ctl.start_run()
+
+    def action_stop_run(self) -> None:
+        self._flow(self.run_ctl.confirm_stop, "dialog")
+
+    def action_rerun_failed(self) -> None:
+        self.run_ctl.rerun_failed()
+
+    def action_reload_project(self) -> None:
+        self.reload_project()
+
+    def action_open_settings(self) -> None:
+        from sago_tui.tui.screens.settings_screen import SettingsScreen
+
+        def saved(path: str | None) -> None:
+            if path:
+                self.post_message(SettingsSaved(path))
+
+        screen = SettingsScreen(self.settings, self.project.root, blink=self.config.cursor_blink)
+        self.push_screen(screen, saved)
+
+    def action_help(self) -> None:
+        from sago_tui.tui.screens.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self._flow(self.run_ctl.quit_flow, "quit")

@@ -1,0 +1,47 @@
+"""How an app instance behaves, beyond the project's settings (tests pin these down)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class AppConfig:
+    """Knobs for one app instance.
+
+    ``clock`` drives the header's elapsed time and ``event_clock`` stamps engine events
+    (both injectable so snapshots are stable); ``flags`` are the command-line settings,
+    re-applied when settings are reloaded after the settings screen saves sago.toml.
+    """
+
+    clock: Callable[[], float] = time.monotonic
+    event_clock: Callable[[], str] | None = None
+    cursor_blink: bool = True
+    syntax_highlight: bool = True
+    drain_interval: float = 1 / 30
+    start_run: bool = False
+    flags: dict[str, object] = field(default_factory=dict)
+
+
+def availability(action: str, *, busy: bool, awaiting: bool, has_plan: bool,
+                 has_task: bool, failed: bool, initialized: bool, tab: str) -> bool:  # fmt: skip
+    """Whether an action makes sense now (hidden from the footer and palette when not)."""
+    reviewing = has_plan and (awaiting or not busy)
+    rules = {
+        "approve_task": reviewing and has_task,
+        "skip_task": reviewing and has_task,
+        "edit_task": reviewing and has_task,
+        "approve_all": reviewing,
+        "approve_plan": has_plan and not busy,
+        "regenerate_with_feedback": reviewing,
+        "generate_plan": initialized and not busy,
+        "start_run": initialized and (awaiting or not busy),
+        "stop_run": busy,
+        "rerun_failed": failed and not busy,
+        "draft_spec": initialized and not busy,
+        "reload_project": not busy,
+        "save_spec": tab == "spec",
+    }
+    return rules.get(action, True)

@@ -1,0 +1,46 @@
+"""The command palette (Ctrl+P): every action of the keymap, searchable by name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from sago_tui.tui.keymap import ACTIONS, PALETTE_EXTRA, KeyAction
+
+
+def _available(provider: Provider, item: KeyAction) -> bool:
+    name = item.action.split("(", 1)[0]
+    return bool(provider.app.check_action(name, ()))
+
+
+def _help(item: KeyAction) -> str:
+    return f"{item.help}  [{item.key_label}]" if item.keys else item.help
+
+
+class SagoCommands(Provider):
+    """sago-tui's own commands, listed only when they can run now."""
+
+    def _items(self) -> list[KeyAction]:
+        return [item for item in (*ACTIONS, *PALETTE_EXTRA) if _available(self, item)]
+
+    async def discover(self) -> Hits:
+        """Every available command, for the empty palette."""
+        for item in self._items():
+            yield DiscoveryHit(
+                item.title, partial(self.app.run_action, item.action), help=_help(item)
+            )
+
+    async def search(self, query: str) -> Hits:
+        """Commands whose title (or help) matches ``query``."""
+        matcher = self.matcher(query)
+        for item in self._items():
+            score = max(matcher.match(item.title), matcher.match(item.help) * 0.5)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(item.title),
+                    partial(self.app.run_action, item.action),
+                    text=item.title,
+                    help=_help(item),
+                )

@@ -1,0 +1,112 @@
+"""Reading the project's files into the app: spec, PLAN.md, approval, STATE.md, estimate.
+
+Reads happen in thread workers (:func:`load_snapshot`, :func:`compute_estimate`) that
+post messages; applying them to the session and widgets happens here, on the UI thread.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sago_tui.tui.loader import ProjectSnapshot, compute_estimate, load_snapshot
+from sago_tui.tui.messages import EstimateComputed, ProjectLoaded
+
+if TYPE_CHECKING:
+    from sago_tui.tui.app import SagoApp
+
+
+class ProjectController:
+    """Loads and shows the project's state."""
+
+    def __init__(self, app: SagoApp) -> None:
+        self.app = app
+        self.loaded_once = False
+        self.estimated_defs: list[dict[str, object]] | None = None  # definitions last estimated
+
+    def reload(self) -> None:
+        """Re-read the project's files in a thread worker (posts :class:`ProjectLoaded`)."""
+        app, project = self.app, self.app.project
+        app.run_worker(lambda: app.post_message(ProjectLoaded(load_snapshot(project))),
+                       thread=True, group="load", name="load-project")  # fmt: skip
+
+    def loaded(self, snapshot: ProjectSnapshot) -> None:
+        """Show what was read; offer to initialise an empty folder."""
+        app = self.app
+        app.snapshot = snapshot
+        if not snapshot.initialized:
+            from sago_tui.tui.screens.init_screen import InitScreen
+
+            app.session.phase = "setup"
+            app.refresh_state()
+            if not app.engine.busy:
+                screen = InitScreen(app.project.name, blink=app.config.cursor_blink)
+                app.push_screen(screen, app.run_ctl.init_project)
+            return
+        app.spec_editor.load(snapshot.specs)
+        for problem in snapshot.spec_errors.values():
+            app.notify(problem, severity="warning")
+        self.apply_plan(snapshot)
+        if app.session.phase in ("loading", "setup"):
+            app.session.phase = "idle"
+        if not self.loaded_once:
+            self.loaded_once = True
+            app.show_tab("plan" if snapshot.plan or app.config.start_run else "spec")
+            if app.config.start_run and not app.engine.busy:
+                app.run_ctl.start_run()
+            elif snapshot.plan is None:
+                app.say("Edit the spec, save with ctrl+s, then press g to generate the plan.")
+            else:
+                app.say("Review the plan (a approve · s skip · e edit), then A approves all "
+                        "and runs.")  # fmt: skip
+        app.refresh_state()
+
+    def apply_plan(self, snapshot: ProjectSnapshot) -> None:
+        """PLAN.md, its approval and STATE.md's results → session and views."""
+        app, session = self.app, self.app.session
+        marks = {task_id: view.mark for task_id, view in session.tasks.items()}
+        session.set_plan(snapshot.plan, snapshot.issues)
+        session.set_records(snapshot.records, snapshot.record_errors)
+        status = snapshot.approval
+        if status is not None and status.valid and status.approval is not None:
+            session.set_marks(status.approval.skipped, approved=True)
+        else:  # not approved: review marks made in this session survive a reload
+            for task_id, view in session.tasks.items():
+                view.mark = marks.get(task_id)
+        self.plan_changed()
+        if snapshot.plan is None and not app.engine.busy:
+            hint = "No PLAN.md yet — press g to generate it from the spec."
+            if snapshot.plan_error:
+                hint = f"PLAN.md cannot be used:\n\n{snapshot.plan_error}\n\nFix it, or press g."
+            app.plan_pane.show_empty(hint)
+        app.refresh_state()
+
+    def plan_changed(self) -> None:
+        """The session's plan was replaced: rebuild the tree and cost rows, re-estimate."""
+        app = self.app
+        plan = app.session.plan
+        if plan is not None:
+            app.plan_pane.show_plan()
+            app.call_after_refresh(lambda: app.task_detail.show(app.plan_tree.selected_task_id))
+            definitions = [task.definition() for task in plan.tasks]
+            if definitions == self.estimated_defs:
+                app.cost_table.show_plan()  # keep the estimate made before the run
+                return
+            self.estimated_defs = definitions
+            project, settings = app.project, app.settings
+
+            def estimate() -> None:
+                try:
+                    app.post_message(EstimateComputed(compute_estimate(project, settings, plan)))
+                except Exception as exc:  # the estimate is advisory: say why it is missing
+                    app.post_message(EstimateComputed(None, str(exc)))
+
+            app.run_worker(estimate, thread=True, group="estimate", exclusive=True)
+        app.cost_table.show_plan()
+
+    def estimated(self, message: EstimateComputed) -> None:
+        """Show the estimate (it may belong to an older plan: rows are matched by id)."""
+        self.app.cost_table.show_estimate(message.estimate, message.error)
+        self.app.cost_table.update_tasks(set(self.app.session.tasks))
+        selected = self.app.task_detail.task_id
+        if selected:
+            self.app.task_detail.show(selected)

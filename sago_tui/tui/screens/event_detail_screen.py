@@ -1,0 +1,132 @@
+"""The full detail of one event: prompt and response, a diff, verify output, or its data.
+
+Events older than the Log's in-memory window are read back from the run's trace file
+(by run id, type and span id) in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from sago_tui.core.events import Event, FileRead, FileWritten, LLMCalled, VerifyRan, from_record
+from sago_tui.core.trace import read_trace
+from sago_tui.tui.formatting import summary
+
+Locator = tuple[str, str, str]
+
+
+def find_event(traces_dir: Path, locator: Locator) -> Event | None:
+    """The event with (run id, event type, span id) from ``traces_dir``, or None."""
+    run_id, event_type, span_id = locator
+    path = traces_dir / f"{run_id}.jsonl"
+    if not run_id or not path.is_file():
+        return None
+    for record in read_trace(path):
+        if record.get("span_id") == span_id and record.get("event_type") == event_type:
+            return from_record(record)
+    return None
+
+
+def diff_content(diff: str) -> Content:
+    """A unified diff with added, removed and hunk lines coloured."""
+    parts: list[tuple[str, str] | str] = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith(("+++", "---")):
+            parts.append((line, "bold"))
+        elif line.startswith("+"):
+            parts.append((line, "$text-success"))
+        elif line.startswith("-"):
+            parts.append((line, "$text-error"))
+        elif line.startswith("@@"):
+            parts.append((line, "$text-accent"))
+        else:
+            parts.append(line)
+    return Content.assemble(*parts)
+
+
+def sections(event: Event) -> list[tuple[str, Content | str]]:
+    """(title, body) pairs describing ``event`` in full."""
+    match event:
+        case LLMCalled():
+            return [("Prompt", event.prompt_preview or "(not recorded)"),
+                    ("Response", event.response_preview or "(empty)")]  # fmt: skip
+        case FileWritten():
+            if event.diff:
+                return [("Diff", diff_content(event.diff))]
+            return [("Content", event.content_preview or "(empty)")]
+        case FileRead():
+            return [("Content", event.content_preview or "(empty)")]
+        case VerifyRan():
+            return [("Command", event.command), ("stdout", event.stdout or "(empty)"),
+                    ("stderr", event.stderr or "(empty)")]  # fmt: skip
+    data = json.dumps(event.data(), indent=2, ensure_ascii=False, default=str)
+    return [("Data", data)]
+
+
+class EventDetailScreen(ModalScreen[None]):
+    """Shows ``event``, or loads it from the trace by ``locator`` first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close"),
+    ]
+
+    def __init__(
+        self, event: Event | None, locator: Locator | None = None, traces_dir: Path | None = None
+    ) -> None:
+        super().__init__(classes="modal")
+        self.event = event
+        self.locator = locator
+        self.traces_dir = traces_dir
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog detail", id="detail-body"):
+            yield Static("Reading the event from the trace…", id="detail-head")
+
+    def on_mount(self) -> None:
+        """Show the event, or fetch it from disk without blocking the UI."""
+        self.query_one("#detail-body").focus()
+        if self.event is not None:
+            self._show(self.event)
+        else:
+            self.run_worker(self._load(), exclusive=True)
+
+    async def _load(self) -> None:
+        event = None
+        if self.locator is not None and self.traces_dir is not None:
+            event = await asyncio.to_thread(find_event, self.traces_dir, self.locator)
+        if event is None:
+            self.query_one("#detail-head", Static).update(
+                "This event is no longer in memory and was not found in the trace files."
+            )
+        else:
+            self._show(event)
+
+    def _show(self, event: Event) -> None:
+        when = event.timestamp.replace("T", " ")[:19]
+        head = Content.assemble(
+            (event.event_type, "bold $accent"), "  ", (event.agent, "$text-muted"),
+            (f"  task {event.task_id}" if event.task_id else "", "bold"),
+            (f"  {when} UTC", "$text-muted"), "\n", summary(event),
+        )  # fmt: skip
+        self.query_one("#detail-head", Static).update(head)
+        body = self.query_one("#detail-body", VerticalScroll)
+        widgets: list[Static] = []
+        for title, text in sections(event):
+            widgets.append(Static(title, classes="detail-title", markup=False))
+            widgets.append(Static(text, classes="detail-text", markup=False))
+        widgets.append(Static("Esc closes", classes="detail-hint"))
+        body.mount_all(widgets)
+
+    def action_close(self) -> None:
+        """Back to where the event was opened."""
+        self.dismiss(None)

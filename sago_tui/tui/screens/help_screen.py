@@ -1,0 +1,70 @@
+"""F1 / ?: every key, grouped, from the same table the bindings are built from."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from sago_tui.tui.formatting import STATUS_COLOURS, STATUS_ICONS
+from sago_tui.tui.keymap import ACTIONS, PALETTE_EXTRA, KeyAction
+
+INTRO = (
+    "Write the spec, generate a plan, review and approve it, then run: every task is one "
+    "LLM call that writes its files and a verify command that proves them."
+)
+OTHER_KEYS = (
+    ("Tab / Shift+Tab", "Move between panes and fields"),
+    ("↑ ↓ Enter", "Tree, Feed and Log: move; Enter opens an event's detail"),
+    ("Ctrl+P", "Command palette: every action by name"),
+    ("Esc", "Close a dialog"),
+)
+
+
+def _row(keys: str, text: str) -> Content:
+    return Content.assemble((f"  {keys:<18}", "bold $accent"), text, "\n")
+
+
+def help_content() -> Content:
+    """The help text: keys by group, other keys, the status icons."""
+    parts: list[Content | tuple[str, str] | str] = [(INTRO, "$text-muted"), "\n"]
+    groups: dict[str, list[KeyAction]] = {}
+    for item in (*ACTIONS, *PALETTE_EXTRA):
+        groups.setdefault(item.group, []).append(item)
+    for group, items in groups.items():
+        parts += ["\n", (group, "bold $text-primary"), "\n"]
+        for item in items:
+            keys = item.key_label if item.keys else "palette"
+            parts.append(_row(keys, f"{item.title} — {item.help}"))
+    parts += ["\n", ("Everywhere", "bold $text-primary"), "\n"]
+    parts += [_row(keys, text) for keys, text in OTHER_KEYS]
+    parts += ["\n", ("Task status", "bold $text-primary"), "\n  "]
+    for status, mark in STATUS_ICONS.items():
+        parts += [(mark, f"${STATUS_COLOURS[status]}"), f" {status.replace('_', ' ')}   "]
+    return Content.assemble(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keyboard map; Escape, q, F1 or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1,question_mark", "close", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help", id="help-body"):
+            yield Static("sago-tui — keys and commands", classes="dialog-title")
+            yield Static(help_content(), id="help-text")
+
+    def on_mount(self) -> None:
+        """Scroll with the arrow keys straight away."""
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        """Back to the app."""
+        self.dismiss(None)

@@ -1,0 +1,151 @@
+"""Settings: model, API base, parallelism, budget, auto-retry, retries, verify timeout.
+
+Values are validated with the same converters the config loader uses, then written to
+the project's sago.toml with ``save_project_settings`` (tomlkit: comments survive).
+Only fields the user changed are written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static, Switch
+
+from sago_tui.config import save_project_settings
+from sago_tui.config_keys import KEYS_BY_NAME
+from sago_tui.config_types import InvalidValue
+from sago_tui.core.errors import ConfigError
+from sago_tui.core.settings import Settings
+
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("llm.model", "Model"),
+    ("llm.api_base", "API base URL (empty: the provider's default)"),
+    ("run.parallel", "Parallel tasks per wave"),
+    ("run.max_cost", "Budget: max cost in USD (empty: no budget)"),
+    ("run.auto_retry", "Auto-retry: ask the LLM to fix a failed task"),
+    ("run.max_retries", "Max fix attempts per task"),
+    ("run.verify_timeout", "Verify timeout (seconds)"),
+)
+OPTIONAL = frozenset({"llm.api_base", "run.max_cost"})
+OVERRIDES = ("flag ", "env ", "environment")  # layers above sago.toml
+
+
+def current_value(settings: Settings, key: str) -> object:
+    """The effective value of a dotted key."""
+    section, name = key.split(".", 1)
+    return getattr(getattr(settings, section), name)
+
+
+def field_id(key: str) -> str:
+    """The widget id of a setting's field."""
+    return "set-" + key.replace(".", "-").replace("_", "-")
+
+
+class SettingsScreen(ModalScreen[str | None]):
+    """Dismisses with the path of the saved sago.toml, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, settings: Settings, root: Path, *, blink: bool = True) -> None:
+        super().__init__(classes="modal")
+        self.settings = settings
+        self.root = root
+        self.blink = blink
+        self.initial: dict[str, str | bool] = {}
+        for key, _ in FIELDS:
+            value = current_value(settings, key)
+            self.initial[key] = value if isinstance(value, bool) else _text(value)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog form", id="settings-form"):
+            yield Static("Settings — saved to sago.toml", classes="dialog-title")
+            for key, label in FIELDS:
+                yield Label(label)
+                value = self.initial[key]
+                if isinstance(value, bool):
+                    yield Switch(value, id=field_id(key))
+                else:
+                    yield Input(value, id=field_id(key))
+                yield Static(self._source_note(key), classes="field-note", markup=False)
+                yield Static("", id=field_id(key) + "-error", classes="field-error", markup=False)
+            yield Static("", id="settings-error", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        """Focus the first field."""
+        for widget in self.query(Input):
+            widget.cursor_blink = self.blink
+        self.query_one(f"#{field_id(FIELDS[0][0])}").focus()
+
+    def _source_note(self, key: str) -> str:
+        source = self.settings.sources.get(key, "default")
+        if source.startswith(OVERRIDES):
+            return f"now from {source}, which overrides sago.toml while it is set"
+        return f"now from {source}"
+
+    def collect(self) -> tuple[dict[str, object], dict[str, str]]:
+        """(changed values by key, error by key) from the form."""
+        updates: dict[str, object] = {}
+        errors: dict[str, str] = {}
+        for key, _ in FIELDS:
+            widget = self.query_one(f"#{field_id(key)}")
+            raw: str | bool = widget.value if isinstance(widget, Input | Switch) else ""
+            raw = raw.strip() if isinstance(raw, str) else raw
+            if raw == self.initial[key]:
+                continue
+            if raw == "" and key in OPTIONAL:
+                updates[key] = None  # removes the key from sago.toml
+                continue
+            info = KEYS_BY_NAME[key]
+            try:
+                updates[key] = info.type.convert(raw)
+            except InvalidValue:
+                errors[key] = f"expected {info.expected}"
+        return updates, errors
+
+    def action_save(self) -> None:
+        """Validate, write sago.toml, and close with its path."""
+        updates, errors = self.collect()
+        for key, _ in FIELDS:
+            self.query_one(f"#{field_id(key)}-error", Static).update(errors.get(key, ""))
+        if errors:
+            return
+        if not updates:
+            self.dismiss(None)
+            return
+        try:
+            path = save_project_settings(self.root, updates)
+        except ConfigError as exc:
+            self.query_one("#settings-error", Static).update(exc.message)
+            return
+        self.dismiss(str(path))
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Save or Cancel."""
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if value < 1e15 else str(value)
+    return str(value)

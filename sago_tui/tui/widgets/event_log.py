@@ -1,0 +1,189 @@
+"""The Log tab's widget: every event in order, with a cursor line.
+
+Built on Textual's :class:`Log`, which renders only the visible lines. Each event
+becomes one cheap plain line; colours are applied by a highlighter when a line is drawn.
+:class:`Log` has no selection, so this subclass adds a cursor (up/down/page/home/end)
+and Enter opens the event under it. Full events are kept for the most recent
+:data:`KEEP_EVENTS` lines; older ones are read back from the run's trace file.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.highlighter import Highlighter
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widgets import Log
+
+from sago_tui.core.events import Event, LLMDelta
+from sago_tui.tui.formatting import log_line
+from sago_tui.tui.messages import EventChosen
+
+KEEP_EVENTS = 5_000
+"""Lines whose full event stays in memory; the rest are found in the trace on disk."""
+ERRORS = ("error", "budget_stop", "file_refused")
+WARNINGS = ("warning", "task_skip", "fix_attempt")
+TYPE_COLUMN = slice(27, 40)  # matches formatting.log_line's layout
+
+
+class _LogHighlighter(Highlighter):
+    """Colours the columns of a log line with the widget's component styles."""
+
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+
+    def highlight(self, text: Text) -> None:
+        log = self.log
+
+        def style(name: str) -> Style:
+            return log.get_component_rich_style(name, partial=True)
+
+        text.stylize(style("event-log--time"), 0, 8)
+        text.stylize(style("event-log--agent"), 10, 26)
+        kind = text.plain[TYPE_COLUMN].strip()
+        if kind in ERRORS or (" failed" in text.plain[40:] and kind in ("task_end", "verify_run")):
+            text.stylize(style("event-log--error"), TYPE_COLUMN.start, len(text))
+        elif kind in WARNINGS:
+            text.stylize(style("event-log--warning"), TYPE_COLUMN.start, len(text))
+        elif kind in ("task_end", "workflow_end", "plan_approval", "plan_generated"):
+            text.stylize(style("event-log--success"), TYPE_COLUMN.start, TYPE_COLUMN.stop)
+        else:
+            text.stylize(style("event-log--type"), TYPE_COLUMN.start, TYPE_COLUMN.stop)
+
+
+class EventLog(Log):
+    """A :class:`Log` of events with a cursor; Enter posts :class:`EventChosen`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last (follow)", show=False),
+        Binding("enter", "open", "Open event"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "event-log--cursor",
+        "event-log--time",
+        "event-log--agent",
+        "event-log--type",
+        "event-log--error",
+        "event-log--warning",
+        "event-log--success",
+    }
+    cursor: reactive[int] = reactive(-1, init=False)
+
+    def __init__(self) -> None:
+        super().__init__(highlight=True, auto_scroll=True, id="event-log")
+        self.highlighter = _LogHighlighter(self)
+        self.follow = True
+        self._run_id = ""
+        self._locators: list[tuple[str, str, str]] = []
+        self._recent: dict[int, Event] = {}
+        self._recent_order: deque[int] = deque()
+
+    @property
+    def count(self) -> int:
+        """Number of event lines."""
+        return len(self._locators)
+
+    def add_events(self, batch: Iterable[Event]) -> None:
+        """Append one line per event (live-only chunks are left to the Feed)."""
+        lines: list[str] = []
+        for event in batch:
+            if isinstance(event, LLMDelta):
+                continue
+            run_id = getattr(event, "run_id", "")
+            if run_id:
+                self._run_id = run_id
+            index = len(self._locators)
+            self._locators.append((self._run_id, event.event_type, event.span_id))
+            self._recent[index] = event
+            self._recent_order.append(index)
+            if len(self._recent_order) > KEEP_EVENTS:
+                self._recent.pop(self._recent_order.popleft(), None)
+            lines.append(log_line(event))
+        if not lines:
+            return
+        self.write_lines(lines, scroll_end=self.follow)
+        if self.follow and self.cursor >= 0:
+            self.cursor = self.count - 1
+
+    def event_at(self, index: int) -> EventChosen | None:
+        """The message that opens line ``index`` (from memory, or a trace locator)."""
+        if not 0 <= index < self.count:
+            return None
+        event = self._recent.get(index)
+        return EventChosen(event, None if event else self._locators[index])
+
+    # -- cursor ---------------------------------------------------------------------------
+    def on_focus(self) -> None:
+        """Show the cursor (on the newest line) when the log gets focus."""
+        if self.cursor < 0 and self.count:
+            self.cursor = self.count - 1
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        for line in (old, new):
+            if 0 <= line < self.line_count:
+                self.refresh_lines(line)
+        if new >= 0:
+            top, height = round(self.scroll_y), self.scrollable_content_region.height
+            if new < top:
+                self.scroll_to(y=new, animate=False, immediate=True)
+            elif height and new >= top + height:
+                self.scroll_to(y=new - height + 1, animate=False, immediate=True)
+
+    def _move(self, target: int) -> None:
+        if not self.count:
+            return
+        self.cursor = max(0, min(self.count - 1, target))
+        self.follow = self.cursor == self.count - 1
+        self.auto_scroll = self.follow
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the cursor by ``delta`` lines."""
+        self._move((self.cursor if self.cursor >= 0 else self.count - 1) + delta)
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor by a page."""
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.action_cursor(direction * page)
+
+    def action_first(self) -> None:
+        """First line."""
+        self._move(0)
+
+    def action_last(self) -> None:
+        """Last line; new events are followed again."""
+        self._move(self.count - 1)
+
+    def action_open(self) -> None:
+        """Open the event under the cursor."""
+        message = self.event_at(self.cursor)
+        if message is not None:
+            self.post_message(message)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor; a click on the cursor line opens it."""
+        line = round(self.scroll_y) + event.y
+        if line == self.cursor:
+            self.action_open()
+        else:
+            self._move(line)
+
+    def render_line(self, y: int) -> Strip:
+        """Draw the line, highlighted when it is under the cursor."""
+        strip = super().render_line(y)
+        if round(self.scroll_y) + y == self.cursor:
+            style = self.get_component_rich_style("event-log--cursor")
+            strip = Strip(Segment.apply_style(iter(strip), post_style=style), strip.cell_length)
+        return strip

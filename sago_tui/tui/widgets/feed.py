@@ -1,0 +1,102 @@
+"""The Feed tab: a card per task (plus one for the session), newest at the bottom.
+
+Events arrive in per-frame batches; each card gets one ``add_entries`` call per frame
+and new cards are mounted together, so a burst of events never rebuilds the Feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import OptionList, Static
+
+from sago_tui.core.events import Event, LLMCalled, LLMDelta, LLMRequested
+from sago_tui.tui.feed_entries import FeedEntry, entry_content
+from sago_tui.tui.messages import EventChosen
+from sago_tui.tui.session import Session
+from sago_tui.tui.widgets.task_card import TaskCard
+
+EMPTY = "Nothing has run yet — press r to start the run (or g to generate the plan first)."
+SESSION_KEY = ""
+
+
+class Feed(VerticalScroll):
+    """Cards keyed by task id; ``SESSION_KEY`` holds plan, approval and run-level events."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="feed")
+        self.session = session
+        self.cards: dict[str, TaskCard] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(EMPTY, id="feed-empty", classes="empty-state")
+
+    def on_mount(self) -> None:
+        """Follow new cards until the user scrolls up."""
+        self.anchor()
+
+    def _card(self, key: str, new: list[TaskCard]) -> TaskCard:
+        card = self.cards.get(key)
+        if card is None:
+            view = self.session.tasks.get(key)
+            title = f"{view.task.id} {view.task.name}" if view else key or "Session"
+            card = TaskCard(key, title)
+            self.cards[key] = card
+            new.append(card)
+        return card
+
+    def add_events(self, events: Iterable[Event]) -> set[str]:
+        """File a frame's events into their cards; returns the keys of cards touched."""
+        new: list[TaskCard] = []
+        batches: dict[str, list[FeedEntry]] = {}
+
+        def flush(key: str) -> None:
+            entries = batches.pop(key, None)
+            if entries:
+                self.cards[key].add_entries(entries)
+
+        for event in events:
+            key = event.task_id or SESSION_KEY
+            if isinstance(event, LLMDelta):
+                flush(key)
+                self._card(key, new).live_text(event.text)
+                continue
+            if isinstance(event, LLMRequested):
+                flush(key)
+                self._card(key, new).live_started(event.purpose)
+                continue
+            content = entry_content(event)
+            if content is None:
+                continue
+            card = self._card(key, new)
+            if isinstance(event, LLMCalled):
+                flush(key)
+                card.live_finished()
+            batches.setdefault(key, []).append(FeedEntry(content, event))
+        for key in list(batches):
+            flush(key)
+        if new:
+            self.add_class("-has-cards")
+            self.mount_all(new)
+        touched = {card.key for card in new}
+        for card in new:
+            if card.key in self.session.tasks:
+                card.show_task(self.session.tasks[card.key])
+        return touched
+
+    def refresh_cards(self, task_ids: Iterable[str]) -> None:
+        """Redraw the headers of the given tasks' cards."""
+        for task_id in task_ids:
+            card = self.cards.get(task_id)
+            view = self.session.tasks.get(task_id)
+            if card is not None and view is not None:
+                card.show_task(view)
+
+    def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
+        """Enter (or a click) on an entry opens the event's full detail."""
+        message.stop()
+        option = message.option
+        if isinstance(option, FeedEntry) and option.event is not None:
+            self.post_message(EventChosen(option.event))

@@ -1,0 +1,30 @@
+"""The Log tab: column titles above the event log, or a hint while it is empty."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from sago_tui.tui.formatting import LOG_HEADER
+from sago_tui.tui.widgets.event_log import EventLog
+
+EMPTY = "No events yet. Every event of a plan or run is listed here; Enter opens one."
+
+
+class LogPane(Vertical):
+    """Header, :class:`EventLog` and an empty-state hint (shown until the first event)."""
+
+    def __init__(self) -> None:
+        super().__init__(id="log-pane")
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"{LOG_HEADER}   (times in UTC · ↑↓ move · Enter open · End follow)",
+                     id="log-header", markup=False)  # fmt: skip
+        yield Static(EMPTY, id="log-empty", classes="empty-state")
+        yield EventLog()
+
+    def note_events(self) -> None:
+        """Hide the hint once the log has lines."""
+        if not self.has_class("-has-events") and self.query_one(EventLog).count:
+            self.add_class("-has-events")

@@ -1,0 +1,68 @@
+"""The header: project name, what the app is doing, progress, tokens, cost, elapsed time."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Static
+
+from sago_tui.tui.formatting import elapsed, money, tokens
+from sago_tui.tui.session import Session
+
+PHASE_LABELS: dict[str, str] = {
+    "loading": "Loading",
+    "setup": "New project",
+    "idle": "Ready",
+    "drafting": "Drafting spec",
+    "planning": "Planning",
+    "awaiting": "Awaiting approval",
+    "running": "Running",
+    "stopping": "Stopping",
+    "passed": "Passed",
+    "failed": "Failed",
+    "stopped": "Stopped",
+}
+BAR_WIDTH = 12
+
+
+def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
+    """``━━━━━━╺━━━━━`` style bar as markup (filled part in the accent colour)."""
+    if total <= 0:
+        return f"[$text-muted]{'━' * width}[/]"
+    filled = round(width * min(done, total) / total)
+    return f"[$accent]{'━' * filled}[/][$text-muted]{'━' * (width - filled)}[/]"
+
+
+class RunHeader(Horizontal):
+    """One line at the top; its ``-<phase>`` class colours the phase pill."""
+
+    def __init__(self, project_name: str) -> None:
+        super().__init__(id="run-header")
+        self.project_name = project_name
+        self._phase = ""
+
+    def compose(self) -> ComposeResult:
+        title = Content.assemble(("sago-tui", "bold"), (" · ", "$text-muted"), self.project_name)
+        yield Static(title, id="header-title")
+        yield Static("", id="header-phase", classes="pill")
+        yield Static("", id="header-fill")
+        yield Static("", id="header-progress")
+        yield Static("", id="header-stats")
+
+    def show(self, session: Session) -> None:
+        """Redraw from the session (cheap: called at most once per frame)."""
+        if session.phase != self._phase:
+            self.remove_class(f"-{self._phase}")
+            self._phase = session.phase
+            self.add_class(f"-{self._phase}")
+            label = PHASE_LABELS.get(self._phase, self._phase.title())
+            self.query_one("#header-phase", Static).update(f" {label} ")
+        done, total = session.progress
+        progress = f"{progress_bar(done, total)} {done}/{total} tasks" if total else ""
+        self.query_one("#header-progress", Static).update(progress)
+        spent = session.elapsed
+        parts = [f"{tokens(session.tokens)} tok", money(session.cost)]
+        if spent is not None:
+            parts.append(elapsed(spent))
+        self.query_one("#header-stats", Static).update(" [$text-muted]·[/] ".join(parts))

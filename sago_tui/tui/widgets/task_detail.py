@@ -1,0 +1,91 @@
+"""The detail panel beside the plan tree: every field of the selected task."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from sago_tui.tui.formatting import STATUS_COLOURS, duration, icon, money, tokens
+from sago_tui.tui.session import Session, TaskView
+
+EMPTY = "Select a task in the tree to see its files, action, verify command and warnings."
+SECTIONS = (
+    ("files", "Files"),
+    ("action", "Action"),
+    ("verify", "Verify"),
+    ("done", "Done when"),
+    ("warnings", "Warnings"),
+    ("error", "Last error"),
+    ("cost", "Cost"),
+)
+
+
+class TaskDetail(VerticalScroll):
+    """Shows one task of the session (or a hint when none is selected)."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="task-detail")
+        self.session = session
+        self.task_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(EMPTY, id="detail-head")
+        for key, title in SECTIONS:
+            yield Static(title, id=f"detail-{key}-title", classes="detail-section")
+            yield Static("", id=f"detail-{key}", classes="detail-body", markup=False)
+
+    def _section(self, key: str, body: str | Content) -> None:
+        shown = bool(body)
+        self.query_one(f"#detail-{key}-title").display = shown
+        widget = self.query_one(f"#detail-{key}", Static)
+        widget.display = shown
+        widget.update(body)
+
+    def show(self, task_id: str | None) -> None:
+        """Describe ``task_id`` (None: the empty hint)."""
+        self.task_id = task_id
+        view = self.session.tasks.get(task_id or "")
+        if view is None:
+            self.query_one("#detail-head", Static).update(EMPTY)
+            for key, _ in SECTIONS:
+                self._section(key, "")
+            return
+        self.query_one("#detail-head", Static).update(self._head(view))
+        task = view.task
+        self._section("files", "\n".join(task.files) or "—")
+        self._section("action", task.action or "—")
+        verify = Content.styled(task.verify, "$text-success") if task.verify else "— (none)"
+        self._section("verify", verify)
+        self._section("done", task.done or "—")
+        warnings = "\n".join(f"⚠ {w.message}" for w in self.session.warnings_for(task.id))
+        self._section("warnings", Content.styled(warnings, "$text-warning") if warnings else "")
+        error = view.error if view.status in ("failed", "skipped") else ""
+        self._section("error", Content.styled(error, "$text-error") if error else "")
+        self._section("cost", self._cost_line(view))
+
+    def _head(self, view: TaskView) -> Content:
+        task, status = view.task, view.status
+        colour = f"${STATUS_COLOURS[status]}"
+        parts: list[tuple[str, str] | str] = [
+            (task.id, "bold $accent"), "  ", (task.name, "bold"), "\n",
+            (f"{icon(status)} {status.replace('_', ' ')}", colour),
+            ("  ·  ", "$text-muted"), (task.phase or "no phase", "$text-muted"),
+        ]  # fmt: skip
+        if task.depends_on:
+            parts += [("  ·  depends on ", "$text-muted"), ", ".join(task.depends_on)]
+        if view.mark:
+            parts += [("  ·  review: ", "$text-muted"), view.mark]
+        return Content.assemble(*parts)
+
+    def _cost_line(self, view: TaskView) -> str:
+        estimate = money(view.estimate) if view.estimate is not None else "not estimated yet"
+        line = f"estimate {estimate}"
+        if view.tokens or view.attempts:
+            line += f" · actual {tokens(view.tokens)} tok {money(view.cost)}"
+        if view.attempts:
+            line += f" · {view.attempts} attempt{'s' if view.attempts != 1 else ''}"
+        if view.duration:
+            line += f" · {duration(view.duration)}"
+        return line

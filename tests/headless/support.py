@@ -1,0 +1,144 @@
+"""Helpers for the headless CI suite: tiny projects, cassettes, the CLI as a subprocess.
+
+Most runs here replay a hand-written cassette (``--replay``): no litellm import, so a
+run costs a fraction of a second. Only the tests that are about the live provider
+path (an outage, recording) talk to :class:`~tests.llm_server.FakeLLMServer`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from tests.llm_server import file_answer
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ANSI = "\x1b["
+
+
+@dataclass
+class T:
+    """One task of a test plan."""
+
+    id: str
+    files: list[str]
+    verify: str = "true"
+    name: str = ""
+    depends_on: list[str] = field(default_factory=list)
+    content: dict[str, str] | None = None  # what the recorded answer writes
+
+    def answer(self) -> str:
+        files = self.content or {name: f"# {self.id}\n" for name in self.files}
+        return file_answer(files)
+
+
+def plan_text(phases: Sequence[Sequence[T]]) -> str:
+    """PLAN.md holding ``phases`` (lists of tasks)."""
+    lines = ["# PLAN", "", "```xml", "<phases>"]
+    for number, tasks in enumerate(phases, 1):
+        lines += [f'  <phase name="Phase {number}: Part {number}">', "    <description/>"]
+        for task in tasks:
+            deps = f' depends_on="{", ".join(task.depends_on)}"' if task.depends_on else ""
+            lines += [
+                f'    <task id="{task.id}"{deps}>',
+                f"      <name>{escape(task.name or f'Task {task.id}')}</name>",
+                f"      <files>{', '.join(task.files)}</files>",
+                "      <action>Write the files.</action>",
+                f"      <verify>{escape(task.verify)}</verify>",
+                "      <done>Done.</done>",
+                "    </task>",
+            ]
+        lines.append("  </phase>")
+    return "\n".join([*lines, "</phases>", "```", ""])
+
+
+def make_project(root: Path, phases: Sequence[Sequence[T]] | None) -> Path:
+    """A project at ``root`` with the spec and (unless ``phases`` is None) PLAN.md."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "PROJECT.md").write_text("# Tiny\n\nA project for headless tests.\n")
+    (root / "REQUIREMENTS.md").write_text("* [ ] **REQ-1:** it works\n")
+    if phases is not None:
+        (root / "PLAN.md").write_text(plan_text(phases))
+    return root
+
+
+def interaction(purpose: str, task_id: str | None, content: str) -> dict[str, Any]:
+    """One recorded answer in the cassette format (``sago_tui.core.cassette``)."""
+    return {
+        "purpose": purpose,
+        "task_id": task_id,
+        "attempt": 1,
+        "prompt_sha256": "",
+        "response": {
+            "content": content,
+            "finish_reason": "stop",
+            "prompt_tokens": 120,
+            "completion_tokens": 30,
+            "model": "gpt-4o",
+        },
+    }
+
+
+def write_cassette(path: Path, phases: Sequence[Sequence[T]], *, with_plan: bool = False) -> Path:
+    """A cassette answering the plan call (optionally) and each task once."""
+    items = [interaction("plan", None, plan_text(phases))] if with_plan else []
+    items += [interaction("task", t.id, t.answer()) for tasks in phases for t in tasks]
+    document = {"version": 1, "model": "gpt-4o", "interactions": items}
+    path.write_text(json.dumps(document, indent=2))
+    return path
+
+
+def base_env(tmp: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A minimal environment: no user config, no CI variables, no inherited secrets."""
+    home = tmp / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(REPO_ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    }
+    env.update(extra or {})
+    return env
+
+
+def sago(
+    args: Sequence[str | Path],
+    env: Mapping[str, str],
+    *,
+    cwd: Path | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m sago_tui ARGS`` to completion, stdin closed, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "sago_tui", *map(str, args)],
+        env=dict(env),
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def headless(
+    root: Path, env: Mapping[str, str], *flags: str | Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``sago-tui --headless ROOT FLAGS``."""
+    return sago(["--headless", root, *flags], env, cwd=root.parent, timeout=timeout)
+
+
+def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
+    """A user-facing failure is one line, never a Python traceback."""
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
