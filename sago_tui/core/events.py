@@ -124,6 +124,7 @@ class TaskStarted(Event):
     task_name: str = ""
     phase: str = ""
     files: list[str] = field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)
     wave: int = 0
 
 
@@ -134,6 +135,7 @@ class TaskFinished(Event):
     event_type: ClassVar[str] = "task_end"
     agent: str = "ExecutorAgent"
     task_name: str = ""
+    phase: str = ""
     success: bool = False
     status: str = ""
     duration_s: float = 0.0
@@ -151,6 +153,7 @@ class TaskSkipped(Event):
 
     event_type: ClassVar[str] = "task_skip"
     task_name: str = ""
+    phase: str = ""
     reason: str = ""
 
 

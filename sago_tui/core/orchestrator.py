@@ -205,7 +205,11 @@ class Orchestrator:
             if task.id in skipped:
                 reason = "skipped at plan approval"
                 self.state.record(task.id, task.name, TaskStatus.SKIPPED, error=reason)
-                self.bus.emit(TaskSkipped(task_id=task.id, task_name=task.name, reason=reason))
+                self.bus.emit(
+                    TaskSkipped(
+                        task_id=task.id, task_name=task.name, phase=task.phase, reason=reason
+                    )
+                )
                 result.outcomes[task.id] = TaskOutcome(task.id, task.name, SKIPPED, reason=reason)
             else:
                 include.append(task.id)

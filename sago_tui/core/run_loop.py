@@ -177,7 +177,8 @@ class RunLoop:
         self.bus.emit(
             TaskStarted(
                 task_id=task.id, task_name=task.name, phase=task.phase,
-                files=list(task.files), wave=self._wave.get(task.id, 0),
+                files=list(task.files), depends_on=list(task.depends_on),
+                wave=self._wave.get(task.id, 0),
             )
         )  # fmt: skip
         self.state.set_context(active_phase=task.phase, current_task=f"{task.id}: {task.name}")
@@ -210,7 +211,9 @@ class RunLoop:
     def _skip(self, task: Task, reason: str, *, record: bool, status: str = SKIPPED) -> TaskOutcome:
         if record:
             self.state.record(task.id, task.name, TaskStatus.SKIPPED, error=reason)
-        self.bus.emit(TaskSkipped(task_id=task.id, task_name=task.name, reason=reason))
+        self.bus.emit(
+            TaskSkipped(task_id=task.id, task_name=task.name, phase=task.phase, reason=reason)
+        )
         return TaskOutcome(task.id, task.name, status, reason=reason)
 
     def _finished(self, task: Task, outcome: TaskOutcome) -> None:
@@ -218,6 +221,7 @@ class RunLoop:
             TaskFinished(
                 task_id=task.id,
                 task_name=task.name,
+                phase=task.phase,
                 success=outcome.ok,
                 status=outcome.status,
                 duration_s=round(outcome.duration_s, 3),

@@ -110,9 +110,11 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
     "task_start": {
         "phase": "the task's phase name",
         "files": "the task's declared `<files>`",
+        "depends_on": "the task's `depends_on` ids (empty when none)",
         "wave": "its wave (1 = no dependencies) in the dependency order",
     },
     "task_end": {
+        "phase": "the task's phase name",
         "success": "true for passed and cached",
         "status": "`passed`, `failed`, `cached` or `not_run`",
         "duration_s": "seconds from task start to end",
@@ -125,7 +127,8 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "no call was made or the model has no price",
     },
     "task_skip": {
-        "reason": "why: `skipped at plan approval`, `dependency 1.1 failed`, `not run: …`"
+        "phase": "the task's phase name",
+        "reason": "why: `skipped at plan approval`, `dependency 1.1 failed`, `not run: …`",
     },
     "file_read": {
         "path": "path relative to the project",

@@ -22,7 +22,7 @@ from tests.integration.conftest import (
     state_records,
     wait_for,
 )
-from tests.llm_server import TEST_API_KEY, FakeLLMServer, file_answer
+from tests.llm_server import TEST_API_KEY, FakeLLMServer, Reply, file_answer
 
 
 def test_one_call_per_task_files_verify_state_and_status(
@@ -248,3 +248,23 @@ def test_verify_runs_without_the_api_key_in_its_environment(
     for leaked in (TEST_API_KEY, "LLM_API_KEY", "OPENAI_API_KEY", "tok-123456789"):
         assert leaked not in seen
     assert_no_secret(root, result.out, result.err)
+
+
+def test_an_answer_cut_off_by_the_token_limit_is_an_error_not_a_short_file(
+    tmp_path: Path, llm_server: FakeLLMServer, scripted, cli
+) -> None:
+    tasks = [T("1.1", ["a.py"], verify="test -f a.py")]
+    root = tmp_path / "p"
+    make_project(root, tasks)
+    cut = Reply(
+        content=file_answer({"a.py": "def f():\n    return 1\n"})[:30], finish_reason="length"
+    )
+    scripted(tasks, {"1.1": cut})
+
+    result = cli("run", "-p", str(root), "--auto-retry", env=fast_env(llm_server))
+
+    assert result.code == 1
+    assert not (root / "a.py").exists()
+    record = state_records(root)["1.1"]
+    assert record.status is TaskStatus.FAILED and "truncated" in record.error
+    assert llm_server.request_count == 1  # raising the token limit is the cure, not a retry
