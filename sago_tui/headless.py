@@ -238,6 +238,9 @@ class HeadlessPrinter:
         )
         if event.success:
             return [(f"{self.marks.passed} {event.task_id} passed ({stats})", "bold green")]
+        if event.status == "not_run":  # cut short by Ctrl-C or the budget: not a failure
+            why = flat(event.error) or "the run stopped"
+            return self._fold(f"{self.marks.skipped} {event.task_id} not run: {why}", "yellow")
         reason = flat(event.error) if event.error else event.status
         text = f"{self.marks.failed} {event.task_id} {event.status}: {reason} ({stats})"
         lines = self._fold(text, "bold red")

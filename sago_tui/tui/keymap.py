@@ -83,7 +83,6 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Switch to the next tab (also from an editor)",
         "Navigate",
         footer=False,
-        priority=True,
     ),
     KeyAction(
         "ctrl+pageup",
@@ -92,7 +91,6 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Switch to the previous tab",
         "Navigate",
         footer=False,
-        priority=True,
     ),
     KeyAction(
         "ctrl+s", "save_spec", "Save", "Save the spec file being edited", "Spec", priority=True

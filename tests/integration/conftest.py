@@ -16,6 +16,7 @@ a fix), and by purpose for the plan and ``init --prompt`` calls.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,7 +216,7 @@ class ScriptedLLM:
         reply = Reply(content=answer) if isinstance(answer, str) else answer
         delay = self.delays.get(key, self.delay)
         if delay and not reply.delay:
-            reply.delay = delay
+            reply = dataclasses.replace(reply, delay=delay)  # scripted Replies stay as written
         return reply
 
     def count(self, key: str) -> int:
@@ -444,8 +445,3 @@ def scripted(llm_server: FakeLLMServer) -> Callable[..., ScriptedLLM]:
         return ScriptedLLM(llm_server, all_tasks(tasks) if tasks else [], script, **kwargs)
 
     return make
-
-
-@pytest.fixture
-def project_dir(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path / "proj"

@@ -127,3 +127,24 @@ def test_persistent_server_error_exits_3_after_the_retries(
     assert llm_server.request_count == 3  # one try and two retries
     check_trace(root, exit_code=3)
     assert_no_secret(root, result.out, result.err)
+
+
+def test_an_unreachable_provider_exits_3(tmp_path: Path, cli) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    root = tmp_path / "p"
+    make_project(root, TASKS)
+    env = {
+        "LLM_API_BASE": f"http://127.0.0.1:{port}/v1",
+        "LLM_API_KEY": TEST_API_KEY,
+        "LLM_RETRIES": "0",
+    }
+
+    result = cli("--headless", str(root), env=env)
+
+    assert result.code == 3, result.text
+    check_trace(root, exit_code=3)
+    assert_no_secret(root, result.out, result.err)

@@ -71,6 +71,11 @@ class PlanTree(Tree[str]):
             return None
         return node.data
 
+    def label_of(self, task_id: str) -> str:
+        """The plain text of a task's line (icon, id, name)."""
+        node = self._task_nodes[task_id]
+        return self.render_label(node, Style(), Style()).plain
+
     def select_task(self, task_id: str) -> None:
         """Move the cursor to ``task_id``."""
         node = self._task_nodes.get(task_id)

@@ -33,8 +33,8 @@ class SpecEditor(Vertical):
                 with TabPane(name, id=pane_id(name)):
                     yield SpecTextArea(name, highlight=self._highlight, blink=self._blink)
         yield Static(
-            "[$text-muted]ctrl+s[/] save  [$text-muted]·[/]  [$text-muted]d[/] draft the spec "
-            "from a one-line prompt  [$text-muted]·[/]  [$text-muted]tab[/] leave the editor",
+            "[b $accent]ctrl+s[/] save  ·  [b $accent]esc[/] leave the editor  ·  "
+            "[b $accent]d[/] draft the spec from a one-line description (outside the editor)",
             id="spec-help",
         )
 

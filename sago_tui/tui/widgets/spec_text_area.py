@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from importlib.util import find_spec
+from typing import ClassVar
 
-from textual.widgets import TextArea
+from textual.binding import Binding, BindingType
+from textual.widgets import Tabs, TextArea
 
 from sago_tui.tui.messages import SpecModified
 
@@ -19,6 +21,10 @@ def markdown_language() -> str | None:
 
 class SpecTextArea(TextArea):
     """Edits ``file_name``; the ``-unsaved`` class is set while the text differs from disk."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave editor", show=False),
+    ]
 
     def __init__(self, file_name: str, *, highlight: bool = True, blink: bool = True) -> None:
         super().__init__(
@@ -52,6 +58,10 @@ class SpecTextArea(TextArea):
         self.saved_text = self.text
         self.exists = True
         self._sync()
+
+    def action_leave(self) -> None:
+        """Escape: give the keys back to the app (focus the main tabs)."""
+        self.app.set_focus(self.app.query(Tabs).first())
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Keep the unsaved marker in step with every edit."""

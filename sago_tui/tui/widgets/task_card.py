@@ -96,6 +96,11 @@ class TaskCard(Vertical):
         if live is not None:
             options.add_option(live)
 
+    @property
+    def live_chars(self) -> int:
+        """Characters streamed so far by the call in flight (0 when none)."""
+        return self._live[1] if self._live else 0
+
     def live_started(self, purpose: str) -> None:
         """An LLM call was sent: show an in-flight line."""
         self.live_finished()

@@ -1,0 +1,133 @@
+"""Plan → review → run through the real engine (litellm → loopback FakeLLMServer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sago_tui.core.approval import load_approval
+from sago_tui.core.events import FileWritten, PlanApproved
+from sago_tui.core.plan import plan_hash
+from sago_tui.core.project import Project
+from sago_tui.core.settings import Settings
+from sago_tui.tui.widgets.approval_bar import ApprovalBar
+from sago_tui.tui.widgets.event_log import EventLog
+from sago_tui.tui.widgets.plan_stream import PlanStream
+from tests.llm_server import FakeLLMServer, Reply, file_answer
+from tests.tui.helpers import SIZE, loaded, make_app, wait_for
+
+PLAN = """# PLAN
+
+```xml
+<phases>
+  <phase name="Phase 1: Greeting">
+    <description>Say hello.</description>
+    <task id="1.1">
+      <name>Write the greeter</name>
+      <files>hello.py</files>
+      <action>Write greet() returning 'hi'.</action>
+      <verify>grep -q "def greet" hello.py</verify>
+      <done>hello.py defines greet.</done>
+    </task>
+    <task id="1.2">
+      <name>Write the notes</name>
+      <files>notes.txt</files>
+      <action>Write a short note.</action>
+      <verify>test -s notes.txt</verify>
+      <done>notes.txt is not empty.</done>
+    </task>
+  </phase>
+</phases>
+```
+"""
+GREETER = "def greet():\n    return 'hi'\n"
+
+
+def plan_reply(plan: str = PLAN) -> Reply:
+    return Reply(content=file_answer({"PLAN.md": plan}))
+
+
+async def test_review_skip_and_run(
+    hello_project: Project,
+    llm_server: FakeLLMServer,
+    server_settings: Callable[[Project], Settings],
+) -> None:
+    """r plans and asks for approval; a/s review; r runs: statuses, Feed, approval.json."""
+    llm_server.enqueue(plan_reply(), Reply(content=file_answer({"hello.py": GREETER})))
+    app = make_app(hello_project, server_settings(hello_project))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.plan_pane.view == "plan-empty"
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+        assert app.plan_pane.query_one(PlanStream).chars > 0  # the plan streamed in
+        assert app.query_one(ApprovalBar).state == "pending"
+        assert app.session.phase == "awaiting"
+        assert list(app.session.tasks) == ["1.1", "1.2"]
+
+        await pilot.press("a")  # approve 1.1; the cursor moves on to 1.2
+        await pilot.press("s")  # skip 1.2
+        assert app.session.tasks["1.1"].mark == "approved"
+        assert app.session.tasks["1.2"].mark == "skipped"
+        assert app.plan_tree.label_of("1.2").startswith("⊘")
+
+        await pilot.press("r")  # run what was reviewed
+        await wait_for(pilot, lambda: not app.engine.busy, "the run to finish")
+        await wait_for(pilot, lambda: app.session.phase == "passed", "the run's result")
+
+        assert app.session.tasks["1.1"].status == "passed"
+        assert app.session.tasks["1.2"].status == "skipped"
+        assert app.plan_tree.label_of("1.1").startswith("✔ 1.1")
+        assert app.session.progress == (2, 2)
+        card = app.feed.cards["1.1"]
+        entries = [card.entries.get_option_at_index(i) for i in range(card.entries.option_count)]
+        written = [e.event for e in entries if isinstance(e.event, FileWritten)]  # type: ignore[attr-defined]
+        assert [w.path for w in written] == ["hello.py"]
+        assert card.has_class("-passed")
+        assert app.query_one(EventLog).count > 10
+        assert any(isinstance(e.event, PlanApproved) for e in  # type: ignore[attr-defined]
+                   (app.feed.cards[""].entries.get_option_at_index(i)
+                    for i in range(app.feed.cards[""].entries.option_count)))  # fmt: skip
+
+    assert (hello_project.root / "hello.py").read_text() == GREETER
+    assert not (hello_project.root / "notes.txt").exists()
+    approval = load_approval(hello_project)
+    assert approval is not None and approval.skipped == frozenset({"1.2"})
+    assert approval.plan_hash == plan_hash(hello_project.plan_path.read_text())
+    assert llm_server.request_count == 2  # the plan and task 1.1; 1.2 was skipped
+    assert llm_server.requests[0].stream
+
+
+async def test_feedback_regenerates_then_stop_answers_not_approved(
+    hello_project: Project,
+    llm_server: FakeLLMServer,
+    server_settings: Callable[[Project], Settings],
+) -> None:
+    """f sends feedback to the waiting orchestrator; x resolves the future as not approved."""
+    revised = PLAN.replace("Write the notes", "Write the release notes")
+    llm_server.enqueue(plan_reply(), plan_reply(revised))
+    app = make_app(hello_project, server_settings(hello_project))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+        first = app.plan_ctl.future
+
+        await pilot.press("f")
+        await wait_for(pilot, lambda: app.screen.id != "_default", "the feedback dialog")
+        await pilot.press(*"Split the notes")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.plan_ctl.awaiting and app.plan_ctl.future is not first,
+                       "the second approval request")  # fmt: skip
+        assert app.session.tasks["1.2"].task.name == "Write the release notes"
+        assert "Split the notes" in llm_server.requests[1].prompt_text
+
+        await pilot.press("x")
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the stop confirmation")
+        await pilot.click("#stop")
+        await wait_for(pilot, lambda: not app.engine.busy, "the job to end")
+        await wait_for(pilot, lambda: app.session.phase == "stopped", "the stopped state")
+        assert not app.plan_ctl.awaiting
+
+    assert llm_server.request_count == 2  # no task ran
+    assert not (hello_project.root / "hello.py").exists()
+    assert load_approval(hello_project) is None
