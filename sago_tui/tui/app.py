@@ -10,6 +10,7 @@ them to keys, messages and widgets.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
@@ -38,7 +39,6 @@ from sago_tui.tui.plan_control import PlanController
 from sago_tui.tui.project_control import ProjectController
 from sago_tui.tui.run_control import RunController
 from sago_tui.tui.session import Session
-from sago_tui.tui.widgets.approval_bar import ApprovalBar
 from sago_tui.tui.widgets.cost_table import CostTable
 from sago_tui.tui.widgets.feed import Feed
 from sago_tui.tui.widgets.log_pane import LogPane
@@ -55,7 +55,7 @@ TABS = ("spec", "plan", "feed", "log", "cost")
 class SagoApp(App[int]):
     """The full-screen app on one project."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses work too
     TITLE = "sago-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings()
     COMMANDS = App.COMMANDS | {SagoCommands}
@@ -74,22 +74,31 @@ class SagoApp(App[int]):
         self.dispatch = Dispatcher(self)
         self.snapshot = ProjectSnapshot(initialized=False)
         self.run_scope: list[str] | None = None
+        # The widgets, built here and kept: dispatching a frame never searches the DOM.
+        config = self.config
+        self.header = RunHeader(project.name)
+        self.tabs = TabbedContent(initial="plan", id="tabs")
+        self.spec_editor = SpecEditor(highlight=config.syntax_highlight, blink=config.cursor_blink)
+        self.plan_pane = PlanPane(self.session)
+        self.feed = Feed(self.session)
+        self.log_pane = LogPane()
+        self.cost_table = CostTable(self.session)
+        self.status_line = StatusLine()
 
     def compose(self) -> ComposeResult:
-        config = self.config
-        yield RunHeader(self.project.name)
-        with TabbedContent(initial="plan", id="tabs"):
+        yield self.header
+        with self.tabs:
             with TabPane("1 Spec", id="spec"):
-                yield SpecEditor(highlight=config.syntax_highlight, blink=config.cursor_blink)
+                yield self.spec_editor
             with TabPane("2 Plan", id="plan"):
-                yield PlanPane(self.session)
+                yield self.plan_pane
             with TabPane("3 Feed", id="feed"):
-                yield Feed(self.session)
+                yield self.feed
             with TabPane("4 Log", id="log"):
-                yield LogPane()
+                yield self.log_pane
             with TabPane("5 Cost", id="cost"):
-                yield CostTable(self.session)
-        yield StatusLine()
+                yield self.cost_table
+        yield self.status_line
         yield Footer()
 
     def on_mount(self) -> None:
@@ -104,22 +113,23 @@ class SagoApp(App[int]):
         self.engine.stop("the app closed")
 
     # -- widgets and shared state ----------------------------------------------------------
-    header = property(lambda self: self.query_one(RunHeader))
-    plan_pane = property(lambda self: self.query_one(PlanPane))
-    plan_tree = property(lambda self: self.query_one(PlanTree))
-    task_detail = property(lambda self: self.query_one(TaskDetail))
-    feed = property(lambda self: self.query_one(Feed))
-    log_pane = property(lambda self: self.query_one(LogPane))
-    cost_table = property(lambda self: self.query_one(CostTable))
-    spec_editor = property(lambda self: self.query_one(SpecEditor))
+    @property
+    def plan_tree(self) -> PlanTree:
+        """The plan tree (inside the Plan tab)."""
+        return self.plan_pane.tree
+
+    @property
+    def task_detail(self) -> TaskDetail:
+        """The task detail panel beside the tree."""
+        return self.plan_pane.detail
 
     def say(self, text: str, level: str = "hint") -> None:
         """Show ``text`` on the status line."""
-        self.query_one(StatusLine).say(text, level)
+        self.status_line.say(text, level)
 
     def show_tab(self, name: str) -> None:
         """Switch to a tab by id."""
-        self.query_one("#tabs", TabbedContent).active = name
+        self.tabs.active = name
 
     def refresh_state(self) -> None:
         """Header, approval bar and the keys on offer, after any state change."""
@@ -129,7 +139,7 @@ class SagoApp(App[int]):
 
     def refresh_approval(self) -> None:
         """The approval bar: waiting for a decision, or what approval.json says."""
-        bar = self.query_one(ApprovalBar)
+        bar = self.plan_pane.bar
         if self.plan_ctl.awaiting:
             bar.show_pending(len(self.session.skipped()))
         else:
@@ -204,10 +214,10 @@ class SagoApp(App[int]):
             busy=self.engine.busy,
             awaiting=self.plan_ctl.awaiting,
             has_plan=session.plan is not None,
-            has_task=any(tree.selected_task_id for tree in self.query(PlanTree)),
+            has_task=self.plan_tree.selected_task_id is not None,
             failed=bool(session.failed_ids()),
             initialized=self.snapshot.initialized,
-            tab=next((tabs.active for tabs in self.query("#tabs").results(TabbedContent)), ""),
+            tab=self.tabs.active if self.tabs.is_mounted else "",
         )
 
     def _flow(self, flow: Callable[[], Awaitable[None]], group: str) -> None:
@@ -217,7 +227,7 @@ class SagoApp(App[int]):
         self.show_tab(name)
 
     def action_next_tab(self, step: int = 1) -> None:
-        tabs = self.query_one("#tabs", TabbedContent)
+        tabs = self.tabs
         tabs.active = TABS[(TABS.index(tabs.active) + step) % len(TABS)]
 
     def action_previous_tab(self) -> None:

@@ -29,13 +29,14 @@ def availability(action: str, *, busy: bool, awaiting: bool, has_plan: bool,
                  has_task: bool, failed: bool, initialized: bool, tab: str) -> bool:  # fmt: skip
     """Whether an action makes sense now (hidden from the footer and palette when not)."""
     reviewing = has_plan and (awaiting or not busy)
+    on_plan = tab == "plan"  # a/s/e/f act on the tree's selected task
     rules = {
-        "approve_task": reviewing and has_task,
-        "skip_task": reviewing and has_task,
-        "edit_task": reviewing and has_task,
+        "approve_task": on_plan and reviewing and has_task,
+        "skip_task": on_plan and reviewing and has_task,
+        "edit_task": on_plan and reviewing and has_task,
         "approve_all": reviewing,
         "approve_plan": has_plan and not busy,
-        "regenerate_with_feedback": reviewing,
+        "regenerate_with_feedback": on_plan and reviewing,
         "generate_plan": initialized and not busy,
         "start_run": initialized and (awaiting or not busy),
         "stop_run": busy,

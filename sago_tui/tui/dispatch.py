@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sago_tui.core.events import Event, LLMDelta, LLMRequested
-from sago_tui.tui.widgets.event_log import EventLog
-from sago_tui.tui.widgets.plan_stream import PlanStream
 
 if TYPE_CHECKING:
     from sago_tui.tui.app import SagoApp
@@ -43,8 +41,7 @@ class Dispatcher:
                 streamed.append(event.text)
         if streamed:
             self._stream("".join(streamed))
-        log = app.query_one(EventLog)
-        log.add_events(events)
+        app.log_pane.event_log.add_events(events)
         app.log_pane.note_events()
         app.feed.add_events(events)
         if changed:
@@ -62,4 +59,4 @@ class Dispatcher:
             self.drafted_chars += len(text)
             app.say(f"Drafting PROJECT.md and REQUIREMENTS.md… {self.drafted_chars:,} characters")
             return
-        app.plan_pane.query_one(PlanStream).append(text)
+        app.plan_pane.stream.append(text)

@@ -92,9 +92,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Navigate",
         footer=False,
     ),
-    KeyAction(
-        "ctrl+s", "save_spec", "Save", "Save the spec file being edited", "Spec", priority=True
-    ),
+    KeyAction("ctrl+s", "save_spec", "Save", "Save the spec file being edited", "Spec"),
     KeyAction(
         "d",
         "draft_spec",

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from sago_tui.core.approval import ApprovalDecision
 from sago_tui.core.errors import SagoError
-from sago_tui.core.initializer import init_project
 from sago_tui.tui.messages import JobFinished
 from sago_tui.tui.screens.confirm_screen import ConfirmScreen
 from sago_tui.tui.screens.text_prompt_screen import TextPromptScreen
@@ -140,6 +139,8 @@ class RunController:
         if answer is None:
             self.app.exit(0)
             return
+        from sago_tui.core.initializer import init_project  # LLM stack: load on demand
+
         name, description = answer
         try:
             init_project(self.app.project.root, name)
@@ -219,9 +220,17 @@ class RunController:
         elif ok:
             app.say(_success_text(message.job), "success")
         else:
-            app.say(result.reason or "the job failed", "error")
-            app.notify(result.reason or "the job failed", title="Failed", severity="error")
+            reason = result.reason or "the job failed"
+            hint = (
+                " — R re-runs the failed tasks; the Feed shows why." if session.failed_ids() else ""
+            )
+            app.say(f"{_title(message.job)} ended: {reason}{hint}", "error")
+            app.notify(reason, title=f"{_title(message.job)} failed", severity="error")
         app.reload_project()
+
+
+def _title(job: str) -> str:
+    return {"plan": "Planning", "spec": "Drafting"}.get(job, "Run")
 
 
 def _success_text(job: str) -> str:

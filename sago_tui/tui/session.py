@@ -151,7 +151,7 @@ class Session:
                 view.live, view.error, view.attempts = event.status, event.error, event.attempts
                 view.duration = event.duration_s
                 view.tokens, view.cost = event.total_tokens, event.cost_usd
-                if event.estimated_cost_usd is not None:
+                if view.estimate is None:  # the app's own (pre-run) estimate wins
                     view.estimate = event.estimated_cost_usd
                 self.scope.add(view.task.id)
                 return view.task.id

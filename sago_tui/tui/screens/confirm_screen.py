@@ -40,6 +40,7 @@ class ConfirmScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         """Focus the default answer, so Enter picks it."""
+        self.query_one(".dialog").border_subtitle = "Enter chooses · Esc cancels"
         self.query_one(f"#{self.default}", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -94,6 +94,7 @@ class EventDetailScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """Show the event, or fetch it from disk without blocking the UI."""
+        self.query_one(".dialog").border_subtitle = "Esc closes · ↑↓ scroll"
         self.query_one("#detail-body").focus()
         if self.event is not None:
             self._show(self.event)

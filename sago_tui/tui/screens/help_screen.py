@@ -27,7 +27,7 @@ OTHER_KEYS = (
 
 
 def _row(keys: str, text: str) -> Content:
-    return Content.assemble((f"  {keys:<18}", "bold $accent"), text, "\n")
+    return Content.assemble((f"  {keys:<14}", "bold $accent"), text, "\n")
 
 
 def help_content() -> Content:
@@ -63,6 +63,7 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """Scroll with the arrow keys straight away."""
+        self.query_one(".dialog").border_subtitle = "Esc closes · ↑↓ scroll"
         self.query_one("#help-body").focus()
 
     def action_close(self) -> None:

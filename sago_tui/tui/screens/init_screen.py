@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from sago_tui.tui.screens.field_error import FieldError
+
 
 class InitScreen(ModalScreen[tuple[str, str] | None]):
     """Project name and optional description; Enter creates, Escape declines."""
@@ -36,10 +38,14 @@ class InitScreen(ModalScreen[tuple[str, str] | None]):
                 markup=False,
             )
             yield Label("Project name")
-            yield Input(self.folder, id="init-name")
-            yield Label("Describe the project in one line to let the LLM draft the spec (optional)")
-            yield Input(placeholder="e.g. a CLI that counts words in text files", id="init-prompt")
-            yield Static("", id="init-error", classes="field-error", markup=False)
+            yield Input(self.folder, compact=True, id="init-name")
+            yield Label("One-line description — the LLM drafts the spec from it (optional)")
+            yield Input(
+                placeholder="e.g. a CLI that counts words in text files",
+                compact=True,
+                id="init-prompt",
+            )
+            yield FieldError(id="init-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create project", id="create", variant="primary")
                 yield Button("Quit", id="decline")
@@ -48,13 +54,14 @@ class InitScreen(ModalScreen[tuple[str, str] | None]):
         """Focus the description: the name usually fits already."""
         for widget in self.query(Input):
             widget.cursor_blink = self.blink
+        self.query_one(".dialog").border_subtitle = "Enter creates · Esc quits"
         self.query_one("#init-prompt", Input).focus()
 
     def action_create(self) -> None:
         """Create the project (the name must not be empty)."""
         name = self.query_one("#init-name", Input).value.strip()
         if not name:
-            self.query_one("#init-error", Static).update("The project needs a name.")
+            self.query_one("#init-error", FieldError).show("The project needs a name.")
             return
         self.dismiss((name, self.query_one("#init-prompt", Input).value.strip()))
 

@@ -21,15 +21,16 @@ from sago_tui.config_keys import KEYS_BY_NAME
 from sago_tui.config_types import InvalidValue
 from sago_tui.core.errors import ConfigError
 from sago_tui.core.settings import Settings
+from sago_tui.tui.screens.field_error import FieldError
 
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("llm.model", "Model"),
-    ("llm.api_base", "API base URL (empty: the provider's default)"),
-    ("run.parallel", "Parallel tasks per wave"),
-    ("run.max_cost", "Budget: max cost in USD (empty: no budget)"),
-    ("run.auto_retry", "Auto-retry: ask the LLM to fix a failed task"),
-    ("run.max_retries", "Max fix attempts per task"),
-    ("run.verify_timeout", "Verify timeout (seconds)"),
+FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("llm.model", "Model", "any litellm model, e.g. gpt-4o or anthropic/claude-…"),
+    ("llm.api_base", "API base URL", "empty: the provider's default"),
+    ("run.parallel", "Parallel tasks", "tasks of one wave run at once"),
+    ("run.max_cost", "Budget (USD)", "the run stops before a call that would pass it; empty: none"),
+    ("run.auto_retry", "Auto-retry", "ask the LLM to fix a task whose verify failed"),
+    ("run.max_retries", "Max fix attempts", "per failed task, with auto-retry"),
+    ("run.verify_timeout", "Verify timeout (s)", "a verify command is killed after this"),
 )
 OPTIONAL = frozenset({"llm.api_base", "run.max_cost"})
 OVERRIDES = ("flag ", "env ", "environment")  # layers above sago.toml
@@ -60,23 +61,27 @@ class SettingsScreen(ModalScreen[str | None]):
         self.root = root
         self.blink = blink
         self.initial: dict[str, str | bool] = {}
-        for key, _ in FIELDS:
+        for key, _, _ in FIELDS:
             value = current_value(settings, key)
             self.initial[key] = value if isinstance(value, bool) else _text(value)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog form", id="settings-form"):
+        with VerticalScroll(classes="dialog form settings", id="settings-form"):
             yield Static("Settings — saved to sago.toml", classes="dialog-title")
-            for key, label in FIELDS:
-                yield Label(label)
-                value = self.initial[key]
-                if isinstance(value, bool):
-                    yield Switch(value, id=field_id(key))
-                else:
-                    yield Input(value, id=field_id(key))
-                yield Static(self._source_note(key), classes="field-note", markup=False)
-                yield Static("", id=field_id(key) + "-error", classes="field-error", markup=False)
-            yield Static("", id="settings-error", classes="field-error", markup=False)
+            for key, label, hint in FIELDS:
+                with Horizontal(classes="field-row"):
+                    yield Label(label, classes="field-label")
+                    value = self.initial[key]
+                    if isinstance(value, bool):
+                        yield Switch(value, id=field_id(key))
+                    else:
+                        yield Input(value, compact=True, id=field_id(key))
+                note = f"{hint} · {self._source_note(key)}"
+                yield Static(note, classes="field-note indented", markup=False)
+                error = FieldError(id=field_id(key) + "-error")
+                error.add_class("indented")
+                yield error
+            yield FieldError(id="settings-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -85,7 +90,8 @@ class SettingsScreen(ModalScreen[str | None]):
         """Focus the first field."""
         for widget in self.query(Input):
             widget.cursor_blink = self.blink
-        self.query_one(f"#{field_id(FIELDS[0][0])}").focus()
+        self.query_one(".dialog").border_subtitle = "ctrl+s saves · Esc cancels"
+        self.query_one(f"#{field_id(FIELDS[0][0])}").focus()  # the model
 
     def _source_note(self, key: str) -> str:
         source = self.settings.sources.get(key, "default")
@@ -97,7 +103,7 @@ class SettingsScreen(ModalScreen[str | None]):
         """(changed values by key, error by key) from the form."""
         updates: dict[str, object] = {}
         errors: dict[str, str] = {}
-        for key, _ in FIELDS:
+        for key, _, _ in FIELDS:
             widget = self.query_one(f"#{field_id(key)}")
             raw: str | bool = widget.value if isinstance(widget, Input | Switch) else ""
             raw = raw.strip() if isinstance(raw, str) else raw
@@ -116,8 +122,8 @@ class SettingsScreen(ModalScreen[str | None]):
     def action_save(self) -> None:
         """Validate, write sago.toml, and close with its path."""
         updates, errors = self.collect()
-        for key, _ in FIELDS:
-            self.query_one(f"#{field_id(key)}-error", Static).update(errors.get(key, ""))
+        for key, _, _ in FIELDS:
+            self.query_one(f"#{field_id(key)}-error", FieldError).show(errors.get(key, ""))
         if errors:
             return
         if not updates:
@@ -126,7 +132,7 @@ class SettingsScreen(ModalScreen[str | None]):
         try:
             path = save_project_settings(self.root, updates)
         except ConfigError as exc:
-            self.query_one("#settings-error", Static).update(exc.message)
+            self.query_one("#settings-error", FieldError).show(exc.message)
             return
         self.dismiss(str(path))
 

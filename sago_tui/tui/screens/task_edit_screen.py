@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from sago_tui.core.plan import Task
+from sago_tui.tui.screens.field_error import FieldError
 
 Check = Callable[[Task], str | None]
 """Returns why the edited task cannot be saved (the validator's message), or None."""
@@ -44,18 +45,18 @@ class TaskEditScreen(ModalScreen[Task | None]):
         with VerticalScroll(classes="dialog form", id="task-form"):
             yield Static(f"Edit task {task.id}", classes="dialog-title", markup=False)
             yield Label("Name")
-            yield Input(task.name, id="field-name")
+            yield Input(task.name, compact=True, id="field-name")
             yield Label("Files (comma separated)")
-            yield Input(", ".join(task.files), id="field-files")
+            yield Input(", ".join(task.files), compact=True, id="field-files")
             yield Label("Depends on (task ids, comma separated)")
-            yield Input(", ".join(task.depends_on), id="field-depends")
+            yield Input(", ".join(task.depends_on), compact=True, id="field-depends")
             yield Label("Action")
             yield TextArea(task.action, id="field-action", soft_wrap=True)
             yield Label("Verify (shell command)")
-            yield Input(task.verify, id="field-verify")
+            yield Input(task.verify, compact=True, id="field-verify")
             yield Label("Done when")
-            yield Input(task.done, id="field-done")
-            yield Static("", id="edit-error", classes="field-error", markup=False)
+            yield Input(task.done, compact=True, id="field-done")
+            yield FieldError(id="edit-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save to PLAN.md", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -65,6 +66,7 @@ class TaskEditScreen(ModalScreen[Task | None]):
         for widget in self.query(Input):
             widget.cursor_blink = self.blink
         self.query_one("#field-action", TextArea).cursor_blink = self.blink
+        self.query_one(".dialog").border_subtitle = "ctrl+s saves · Esc cancels"
         self.query_one("#field-name", Input).focus()
 
     def _value(self, name: str) -> str:
@@ -87,7 +89,7 @@ class TaskEditScreen(ModalScreen[Task | None]):
         task = self.edited()
         problem = self.check(task)
         if problem:
-            self.query_one("#edit-error", Static).update(f"Not saved: {problem}")
+            self.query_one("#edit-error", FieldError).show(f"Not saved: {problem}")
             self.add_class("-invalid")
             return
         self.dismiss(task)

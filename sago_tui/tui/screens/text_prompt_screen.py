@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
+from sago_tui.tui.screens.field_error import FieldError
+
 
 class TextPromptScreen(ModalScreen[str | None]):
     """Dismisses with the text (stripped, never empty) or None when cancelled."""
@@ -46,16 +48,19 @@ class TextPromptScreen(ModalScreen[str | None]):
                 area.cursor_blink = self.blink
                 yield area
             else:
-                field = Input(self.initial, id="prompt-text")
+                field = Input(self.initial, id="prompt-text", compact=True)
                 field.cursor_blink = self.blink
                 yield field
-            yield Static("", id="prompt-error", classes="field-error")
+            yield FieldError(id="prompt-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.submit_label, id="submit", variant="primary")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         """Start typing straight away."""
+        self.query_one(".dialog").border_subtitle = (
+            "ctrl+s sends · Esc cancels" if self.multiline else "Enter sends · Esc cancels"
+        )
         self.query_one("#prompt-text").focus()
 
     def _text(self) -> str:
@@ -68,7 +73,7 @@ class TextPromptScreen(ModalScreen[str | None]):
         """Submit the text (refused while empty)."""
         text = self._text()
         if not text:
-            self.query_one("#prompt-error", Static).update("Type something first (Esc cancels).")
+            self.query_one("#prompt-error", FieldError).show("Type something first (Esc cancels).")
             return
         self.dismiss(text)
 

@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # the estimator's modules load after the first frame
 
 COLUMNS = (("task", "Task"), ("name", "Name"), ("est_tok", "Est. tokens"), ("est", "Est. cost"),
            ("tok", "Tokens"), ("cost", "Cost"), ("status", "Status"))  # fmt: skip
+# Fixed widths: cells are updated in place every frame, and re-measuring whole columns
+# (DataTable's update_width) costs far more than the update itself.
+WIDTHS = {"task": 6, "est_tok": 11, "est": 10, "tok": 9, "cost": 9, "status": 12}
 NUMERIC = frozenset({"est_tok", "est", "tok", "cost"})
 TOTAL = "total"
 
@@ -42,7 +45,8 @@ class CostTable(Vertical):
                      classes="empty-state")  # fmt: skip
         table: DataTable[Text] = DataTable(id="cost-table", cursor_type="row", zebra_stripes=True)
         for key, label in COLUMNS:
-            table.add_column(Text(label, justify="right" if key in NUMERIC else "left"), key=key)
+            justify = "right" if key in NUMERIC else "left"
+            table.add_column(Text(label, justify=justify), key=key, width=WIDTHS.get(key))
         yield table
         yield Static("", id="cost-summary", markup=False)
 
@@ -142,7 +146,8 @@ class CostTable(Vertical):
     def _summary(self) -> None:
         parts = []
         if self.estimate is not None:
-            cost = self.estimate.cost_usd
+            known = self.estimate.price_known
+            cost = sum(v.estimate or 0.0 for v in self.session.tasks.values()) if known else None
             exact = "" if self.estimate.exact_tokens else " (approximate token counts)"
             parts.append(f"estimate {money(cost)} with {self.estimate.model}{exact}")
         elif self.note:

@@ -12,7 +12,14 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 
-from sago_tui.core.events import Event, LLMCalled, LLMDelta, LLMRequested
+from sago_tui.core.events import (
+    Event,
+    LLMCalled,
+    LLMDelta,
+    LLMRequested,
+    WorkflowFinished,
+    WorkflowStarted,
+)
 from sago_tui.tui.feed_entries import FeedEntry, entry_content
 from sago_tui.tui.messages import EventChosen
 from sago_tui.tui.session import Session
@@ -29,6 +36,8 @@ class Feed(VerticalScroll):
         super().__init__(id="feed")
         self.session = session
         self.cards: dict[str, TaskCard] = {}
+        self._command = "run"
+        self._results = 0
 
     def compose(self) -> ComposeResult:
         yield Static(EMPTY, id="feed-empty", classes="empty-state")
@@ -37,11 +46,11 @@ class Feed(VerticalScroll):
         """Follow new cards until the user scrolls up."""
         self.anchor()
 
-    def _card(self, key: str, new: list[TaskCard]) -> TaskCard:
+    def _card(self, key: str, new: list[TaskCard], title: str = "") -> TaskCard:
         card = self.cards.get(key)
         if card is None:
             view = self.session.tasks.get(key)
-            title = f"{view.task.id} {view.task.name}" if view else key or "Session"
+            title = title or (f"{view.task.id} {view.task.name}" if view else "Session")
             card = TaskCard(key, title)
             self.cards[key] = card
             new.append(card)
@@ -59,6 +68,16 @@ class Feed(VerticalScroll):
 
         for event in events:
             key = event.task_id or SESSION_KEY
+            if isinstance(event, WorkflowStarted):
+                self._command = event.command
+            elif isinstance(event, WorkflowFinished):
+                # Each job's outcome gets its own card at the bottom, where the eye is.
+                self._results += 1
+                key = f"result:{self._results}"
+                verb = "finished" if event.success else "failed"
+                job = "Planning" if self._command == "plan" else "Run"
+                card = self._card(key, new, f"{job} {verb}")
+                card.set_status("passed" if event.success else "failed")
             if isinstance(event, LLMDelta):
                 flush(key)
                 self._card(key, new).live_text(event.text)

@@ -17,14 +17,15 @@ class LogPane(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="log-pane")
+        self.event_log = EventLog()
 
     def compose(self) -> ComposeResult:
         yield Static(f"{LOG_HEADER}   (times in UTC · ↑↓ move · Enter open · End follow)",
                      id="log-header", markup=False)  # fmt: skip
         yield Static(EMPTY, id="log-empty", classes="empty-state")
-        yield EventLog()
+        yield self.event_log
 
     def note_events(self) -> None:
         """Hide the hint once the log has lines."""
-        if not self.has_class("-has-events") and self.query_one(EventLog).count:
+        if not self.has_class("-has-events") and self.event_log.count:
             self.add_class("-has-events")

@@ -19,17 +19,22 @@ class PlanPane(Vertical):
     def __init__(self, session: Session) -> None:
         super().__init__(id="plan-pane")
         self.session = session
+        # Built here so the app holds direct references (no DOM queries per frame).
+        self.bar = ApprovalBar()
+        self.tree = PlanTree(session)
+        self.detail = TaskDetail(session)
+        self.stream = PlanStream()
 
     def compose(self) -> ComposeResult:
-        yield ApprovalBar()
+        yield self.bar
         with ContentSwitcher(initial="plan-empty", id="plan-switcher"):
             yield Static("Loading PLAN.md…", id="plan-empty", classes="empty-state")
             with Horizontal(id="plan-body"):
-                yield PlanTree(self.session)
-                yield TaskDetail(self.session)
+                yield self.tree
+                yield self.detail
             with Vertical(id="plan-live"):
                 yield Static("", id="plan-live-title")
-                yield PlanStream()
+                yield self.stream
 
     @property
     def view(self) -> str:
@@ -43,11 +48,11 @@ class PlanPane(Vertical):
 
     def show_plan(self) -> None:
         """The session's plan as a tree, with the detail of the selected task."""
-        self.query_one(PlanTree).show_plan()
+        self.tree.show_plan()
         self.query_one(ContentSwitcher).current = "plan-body"
 
     def show_live(self, title: str) -> None:
         """The streaming view, cleared, for a new plan (or spec) answer."""
         self.query_one("#plan-live-title", Static).update(title)
-        self.query_one(PlanStream).begin()
+        self.stream.begin()
         self.query_one(ContentSwitcher).current = "plan-live"

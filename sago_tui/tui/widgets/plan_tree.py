@@ -15,9 +15,10 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from sago_tui.tui.formatting import STATUS_ICONS, icon
-from sago_tui.tui.session import TERMINAL, Session
+from sago_tui.tui.session import Session
 
 PHASE_PREFIX = "phase:"
+DONE = frozenset({"passed", "cached"})
 
 
 class PlanTree(Tree[str]):
@@ -114,7 +115,7 @@ class PlanTree(Tree[str]):
                 done = sum(
                     1
                     for c in children
-                    if c in self.session.tasks and self.session.tasks[c].status in TERMINAL
+                    if c in self.session.tasks and self.session.tasks[c].status in DONE
                 )
                 label.append(f"  {done}/{len(children)}", self._style("count"))
         label.stylize(style)

@@ -23,7 +23,7 @@ class SpecTextArea(TextArea):
     """Edits ``file_name``; the ``-unsaved`` class is set while the text differs from disk."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Leave editor", show=False),
+        Binding("escape", "leave", "Leave editor"),
     ]
 
     def __init__(self, file_name: str, *, highlight: bool = True, blink: bool = True) -> None:

@@ -44,17 +44,23 @@ class TaskCard(Vertical):
     def show_task(self, view: TaskView) -> None:
         """Redraw the header from the task's view; the ``-<status>`` class colours the card."""
         self._view = view
-        status = view.status
-        if status != self.status:
-            self.remove_class(f"-{self.status}")
-            self.status = status
-            self.add_class(f"-{status}")
+        if view.status != self.status:
+            self.set_status(view.status)
+        else:
+            self._head_widget.update(self._head())
+
+    def set_status(self, status: str) -> None:
+        """The ``-<status>`` class of a card that is not a task's (run results)."""
+        self.remove_class(f"-{self.status}")
+        self.status = status
+        self.add_class(f"-{status}")
         self._head_widget.update(self._head())
 
     def _head(self) -> Content:
         view = self._view
         if view is None:
-            return Content.assemble(("● ", "$text-muted"), (self.title, "bold"))
+            colour = f"${STATUS_COLOURS.get(self.status, 'text-muted')}"
+            return Content.assemble(("● ", colour), (self.title, "bold"))
         status = view.status
         colour = f"${STATUS_COLOURS.get(status, 'text-muted')}"
         parts: list[tuple[str, str] | str] = [

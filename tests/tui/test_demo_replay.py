@@ -1,0 +1,40 @@
+"""The demo in the app: start_run opens on the plan's approval, A runs it (replayed LLM)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from sago_tui.commands.app_cmd import flags_from_settings
+from sago_tui.commands.demo_cmd import demo_settings
+from sago_tui.core.demo import demo_cassette_path
+from sago_tui.core.project import Project
+from tests.tui.helpers import SIZE, make_app, wait_for
+
+
+async def test_demo_plans_asks_and_runs(
+    demo_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo's verify commands run `python -m pytest`: use this interpreter.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    settings = demo_settings(demo_project, demo_cassette_path(demo_project.root))
+    flags = flags_from_settings(settings)
+    assert flags == {
+        "llm.replay": str(demo_cassette_path(demo_project.root)),
+        "run.auto_retry": True,
+    }
+    app = make_app(demo_project, settings, start_run=True, flags=flags)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the demo's approval request")
+        assert app.query_one("#tabs").active == "plan"  # type: ignore[attr-defined]
+        assert "press A" in str(app.query_one("#approval-bar").render())  # type: ignore[attr-defined]
+        await pilot.press("A")
+        await wait_for(pilot, lambda: not app.engine.busy, "the demo run", timeout=90)
+        assert app.session.phase == "passed"
+        assert {v.status for v in app.session.tasks.values()} == {"passed"}
+        fixed = app.feed.cards["2.1"]
+        assert fixed.status == "passed" and "2 attempts" in str(fixed._head())
+    assert (demo_project.root / "textstats" / "cli.py").is_file()

@@ -1,0 +1,66 @@
+"""Snapshot tests of every screen and state (pytest-textual-snapshot).
+
+Regenerate with ``python -m pytest tests/tui/test_snapshots.py --snapshot-update`` and
+review the SVGs in ``__snapshots__/`` before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sago_tui.core.project import Project
+from tests.tui import scenes
+from tests.tui.helpers import SIZE, make_app
+
+SnapCompare = Callable[..., bool]
+
+
+def snap(snap_compare: SnapCompare, project: Project, scene: scenes.Scene) -> bool:
+    return snap_compare(make_app(project), terminal_size=SIZE, run_before=scene)
+
+
+def test_spec_editor(snap_compare: SnapCompare, planned_project: Project) -> None:
+    assert snap(snap_compare, planned_project, scenes.spec_editor)
+
+
+def test_plan_awaiting_approval(snap_compare: SnapCompare, planned_project: Project) -> None:
+    assert snap(snap_compare, planned_project, scenes.plan_awaiting_approval)
+
+
+def test_run_in_progress(snap_compare: SnapCompare, planned_project: Project) -> None:
+    assert snap(snap_compare, planned_project, scenes.run_in_progress)
+
+
+def test_run_failed_feed(snap_compare: SnapCompare, planned_project: Project) -> None:
+    assert snap(snap_compare, planned_project, scenes.run_failed_feed)
+
+
+def test_run_failed_plan(snap_compare: SnapCompare, planned_project: Project) -> None:
+    assert snap(snap_compare, planned_project, scenes.run_failed_plan)
+
+
+def test_log(snap_compare: SnapCompare, planned_project: Project) -> None:
+    assert snap(snap_compare, planned_project, scenes.log_view)
+
+
+def test_cost_table(snap_compare: SnapCompare, planned_project: Project) -> None:
+    assert snap(snap_compare, planned_project, scenes.cost_view)
+
+
+def test_event_detail_diff(snap_compare: SnapCompare, planned_project: Project) -> None:
+    assert snap(snap_compare, planned_project, scenes.event_detail)
+
+
+def test_help(snap_compare: SnapCompare, demo_project: Project) -> None:
+    assert snap(snap_compare, demo_project, scenes.help_screen)
+
+
+def test_settings(snap_compare: SnapCompare, demo_project: Project) -> None:
+    assert snap(snap_compare, demo_project, scenes.settings_screen)
+
+
+def test_init_offer(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    root = tmp_path / "textstats"
+    root.mkdir()
+    assert snap(snap_compare, Project.at(root), scenes.init_offer)
