@@ -34,7 +34,6 @@ from sago_tui.core.events import (
     WarningIssued,
     WorkflowStarted,
 )
-from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
 
 from .projects import task_file, write_project
@@ -57,12 +56,14 @@ def peak_rss_mb() -> float:
 def timed_app_class() -> tuple[type[Any], type[Any]] | str:
     """``(TimedApp, AppConfig)``, or why the app cannot be imported."""
     try:
+        from textual.widgets import TabbedContent
+
         from sago_tui.tui.app import SagoApp
         from sago_tui.tui.app_config import AppConfig
     except ImportError as exc:  # the TUI is not there (yet)
         return f"TUI not present ({exc})"
 
-    class TimedApp(SagoApp):  # type: ignore[misc, valid-type]
+    class TimedApp(SagoApp):
         """The real app, noting when frames reach the screen.
 
         ``_display`` is where Textual hands a rendered frame to the driver (the
@@ -95,7 +96,7 @@ def timed_app_class() -> tuple[type[Any], type[Any]] | str:
                     self.plan_shown = now
             if self.waiting is not None:
                 tab, pressed = self.waiting
-                if self.query_one("#tabs").active == tab:
+                if self.query_one("#tabs", TabbedContent).active == tab:
                     self.latencies.append(now - pressed)
                     self.waiting = None
 
@@ -134,57 +135,74 @@ def first_frame(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _event_cycle(project: Project, tasks: list[tuple[str, str]]) -> Iterator[Callable[[], Event]]:
-    """Endless factories of a plausible run's events, ten tasks interleaved.
+_PREVIEW = "def value() -> str:\n    return 'x'\n" * 40
+_DIFF = "".join(f"+line {n}\n" for n in range(40))
+# One task's events, in order: (kind, repeat). A real answer streams a few hundred
+# chunks; 50 keeps task starts and ends (which restyle rows and cards) frequent enough
+# to be a stress while most of the stream is text, as in a real run.
+_LIFECYCLE = (
+    ("start", 1), ("miss", 1), ("read_spec", 1), ("read_file", 1), ("request", 1),
+    ("delta", 50), ("called", 1), ("written", 1), ("verified", 1), ("warning", 1),
+    ("finished", 1),
+)  # fmt: skip
+
+
+def _event(kind: str, task_id: str, name: str) -> Event:
+    """A fresh event of ``kind`` for one task (the bus stamps each object it emits)."""
+    path = task_file(task_id)
+    match kind:
+        case "start":
+            return TaskStarted(task_id=task_id, task_name=name, files=[path])
+        case "miss":
+            return CacheMiss(task_id=task_id, reason="no cached result")
+        case "read_spec":
+            return FileRead(task_id=task_id, path="PROJECT.md", size_bytes=120)
+        case "read_file":
+            return FileRead(task_id=task_id, path=path, size_bytes=0)
+        case "request":
+            return LLMRequested(task_id=task_id, model="gpt-4o", purpose="task")
+        case "delta":
+            return LLMDelta(task_id=task_id, text="token " * 3)
+        case "called":
+            return LLMCalled(
+                task_id=task_id, model="gpt-4o", purpose="task", prompt_tokens=800,
+                completion_tokens=60, total_tokens=860, cost_usd=0.0026, duration_s=0.8,
+                finish_reason="stop", prompt_preview=_PREVIEW, response_preview=_PREVIEW,
+            )  # fmt: skip
+        case "written":
+            return FileWritten(
+                task_id=task_id, path=path, size_bytes=900, content_preview=_PREVIEW,
+                diff=_DIFF, created=True,
+            )  # fmt: skip
+        case "verified":
+            return VerifyRan(
+                task_id=task_id, command="python -m pytest -q", success=True, exit_code=0,
+                duration_s=0.4, stdout="1 passed in 0.01s\n" * 5,
+            )  # fmt: skip
+        case "warning":
+            return WarningIssued(task_id=task_id, message="slow verify")
+        case _:
+            return TaskFinished(
+                task_id=task_id, task_name=name, success=True, status="passed",
+                duration_s=1.3, attempts=1, total_tokens=860, cost_usd=0.0026,
+            )  # fmt: skip
+
+
+def _event_cycle(tasks: list[tuple[str, str]]) -> Iterator[Event]:
+    """Endless events of a plausible run: ten tasks at a time, their steps interleaved.
 
     Streamed chunks of different tasks alternate, so the bridge cannot merge most of
     them: the UI really sees (nearly) every event.
     """
-    preview = "def value() -> str:\n    return 'x'\n" * 40
-    diff = "".join(f"+line {n}\n" for n in range(40))
+    steps = [kind for kind, repeat in _LIFECYCLE for _ in range(repeat)]
     lanes = 10
     cursor = 0
     while True:
         batch = [tasks[(cursor + lane) % len(tasks)] for lane in range(lanes)]
         cursor += lanes
-        steps: list[list[Callable[[], Event]]] = []
-        for task_id, name in batch:
-            path = task_file(task_id)
-            chunks = [lambda t=task_id: LLMDelta(task_id=t, text="token " * 3)] * 20
-            steps.append(
-                [
-                    lambda t=task_id, n=name, f=path: TaskStarted(task_id=t, task_name=n, files=[f]),
-                    lambda t=task_id: CacheMiss(task_id=t, reason="no cached result"),
-                    lambda t=task_id: FileRead(task_id=t, path="PROJECT.md", size_bytes=120),
-                    lambda t=task_id, f=path: FileRead(task_id=t, path=f, size_bytes=0),
-                    lambda t=task_id: LLMRequested(task_id=t, model="gpt-4o", purpose="task"),
-                    *chunks,
-                    lambda t=task_id: LLMCalled(
-                        task_id=t, model="gpt-4o", purpose="task", prompt_tokens=800,
-                        completion_tokens=60, total_tokens=860, cost_usd=0.0026,
-                        duration_s=0.8, finish_reason="stop",
-                        prompt_preview=preview, response_preview=preview,
-                    ),  # fmt: skip
-                    lambda t=task_id, f=path: FileWritten(
-                        task_id=t, path=f, size_bytes=900, content_preview=preview,
-                        diff=diff, created=True,
-                    ),  # fmt: skip
-                    lambda t=task_id: VerifyRan(
-                        task_id=t, command="python -m pytest -q", success=True,
-                        exit_code=0, duration_s=0.4, stdout="1 passed in 0.01s\n" * 5,
-                    ),  # fmt: skip
-                    lambda t=task_id: WarningIssued(task_id=t, message="slow verify"),
-                    lambda t=task_id, n=name: TaskFinished(
-                        task_id=t, task_name=n, success=True, status="passed",
-                        duration_s=1.3, attempts=1, total_tokens=860, cost_usd=0.0026,
-                    ),  # fmt: skip
-                ]
-            )
-        longest = max(len(step) for step in steps)
-        for index in range(longest):
-            for step in steps:
-                if index < len(step):
-                    yield step[index]
+        for kind in steps:
+            for task_id, name in batch:
+                yield _event(kind, task_id, name)
 
 
 def ui_stress(payload: dict[str, Any]) -> dict[str, Any]:
@@ -214,21 +232,28 @@ def ui_stress(payload: dict[str, Any]) -> dict[str, Any]:
                 out["rss_before_mb"] = peak_rss_mb()
                 bus = EventBus()
                 bus.subscribe(app.bridge)
-                bus.emit(WorkflowStarted(project_path=str(project.root), command="run",
-                                         total_tasks=tasks, model="gpt-4o"))  # fmt: skip
+                bus.emit(
+                    WorkflowStarted(
+                        project_path=str(project.root),
+                        command="run",
+                        total_tasks=tasks,
+                        model="gpt-4o",
+                    )
+                )
                 done = threading.Event()
                 producer = threading.Thread(
                     target=_produce,
-                    args=(bus, _event_cycle(project, plan_tasks), rate, total, done, out),
+                    args=(bus, _event_cycle(plan_tasks), rate, total, done, out),
                     daemon=True,
                 )
                 producer.start()
-                presses = 0
+                presses: list[asyncio.Task[None]] = []
                 while not done.is_set():
-                    key = TABS[presses % len(TABS)]
-                    presses += 1
+                    key = TABS[len(presses) % len(TABS)]
                     app.waiting = (TAB_IDS[key], time.perf_counter())
-                    await pilot.press(key)
+                    # Pilot sends the key at once, then waits for every widget to go idle,
+                    # which a busy screen rarely does: don't let that pace the samples.
+                    presses.append(asyncio.create_task(pilot.press(key)))
                     deadline = time.perf_counter() + 5
                     while app.waiting is not None and time.perf_counter() < deadline:
                         await asyncio.sleep(0.001)
@@ -239,6 +264,7 @@ def ui_stress(payload: dict[str, Any]) -> dict[str, Any]:
                 produced_at = time.perf_counter()
                 while len(app.bridge):
                     await asyncio.sleep(0.01)
+                await asyncio.wait_for(asyncio.gather(*presses), 60)
                 await pilot.pause()
                 out["drain_lag_s"] = time.perf_counter() - produced_at
                 out["latencies_ms"] = [round(v * 1000, 2) for v in app.latencies]
@@ -258,7 +284,7 @@ def _ids(tasks: int) -> list[tuple[int, int]]:
 
 def _produce(
     bus: EventBus,
-    factories: Iterator[Callable[[], Event]],
+    events: Iterator[Event],
     rate: int,
     total: int,
     done: threading.Event,
@@ -271,7 +297,7 @@ def _produce(
         while sent < total:
             due = min(total, int((time.perf_counter() - started) * rate) + rate // 100)
             while sent < due:
-                bus.emit(next(factories)())
+                bus.emit(next(events))
                 sent += 1
             time.sleep(0.01)
         elapsed = time.perf_counter() - started

@@ -144,16 +144,21 @@ def print_table(figures: Sequence[Figure], info: dict[str, Any], out: Any = None
         rows.append((fig.name, target, format_value(fig.measured, fig.unit), runs, fig.verdict))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)),
-              file=stream)  # fmt: skip
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)),
+            file=stream,
+        )
         if index == 0:
             print("  ".join("-" * width for width in widths), file=stream)
     notes = [(fig.name, fig.note) for fig in figures if fig.note]
     for name, note in notes:
         print(f"note: {name}: {note}", file=stream)
     load = info.get("loadavg")
-    print(f"machine: {info.get('cpus')} CPUs, load average {load} (start) → "
-          f"{info.get('loadavg_end')} (end), Python {info.get('python')}", file=stream)  # fmt: skip
+    print(
+        f"machine: {info.get('cpus')} CPUs, load average {load} (start) → "
+        f"{info.get('loadavg_end')} (end), Python {info.get('python')}",
+        file=stream,
+    )
 
 
 def write_json(figures: Sequence[Figure], info: dict[str, Any], path: Path) -> None:

@@ -132,9 +132,15 @@ def timed_command(
     """Wall time of one command, and its result (which must succeed)."""
     start = time.perf_counter()
     done = subprocess.run(
-        list(args), env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, check=False, timeout=600,
-    )  # fmt: skip
+        list(args),
+        env=dict(env),
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         tail = (done.stderr + done.stdout).strip().splitlines()[-5:]

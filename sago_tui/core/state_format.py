@@ -15,7 +15,9 @@ from enum import StrEnum
 from sago_tui.core.plan import task_id_key
 
 _EMPTY = "—"
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+# A bare "#" is a heading too (an empty ATX heading): rendered back as "#", it must
+# parse as one again, or a second pass would move it into another section.
+_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _RECORD = re.compile(r"^\s*(?:[-*+]\s+)?\[([✓✗⊘xX])\]\s+([^\s:]+):\s*(.*?)\s*$")
 _STAMP = re.compile(r"^(.*?)\s*\((\d{4}-\d\d-\d\d[^()]*)\)$")
@@ -88,7 +90,7 @@ def _blocks(lines: list[str]) -> list[tuple[str | None, list[str]]]:
     for line in lines:
         heading = _HEADING.match(line)
         # Our own headings end an unclosed fence, so a user's stray ``` cannot hide them.
-        if heading and (not fenced or heading.group(2).strip().lower() in _OWN_TITLES):
+        if heading and (not fenced or (heading.group(2) or "").strip().lower() in _OWN_TITLES):
             fenced = False
             blocks.append((line.rstrip(), []))
             continue
@@ -140,7 +142,7 @@ def parse_state(text: str) -> StateSnapshot:
     shift = 0
     for index, (heading, body) in enumerate(blocks[1:]):
         match = _HEADING.match(heading or "")
-        level, title = (len(match.group(1)), match.group(2)) if match else (0, "")
+        level, title = (len(match.group(1)), match.group(2) or "") if match else (0, "")
         key = title.strip().lower()
         if index == 0 and (level == 1 or key in ("state", "state.md")):
             snap.title = "STATE" if key == "state.md" else title

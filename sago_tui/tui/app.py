@@ -9,7 +9,6 @@ them to keys, messages and widgets.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,7 +18,8 @@ from textual.widgets import Footer, TabbedContent, TabPane, Tree
 
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
-from sago_tui.tui.app_config import AppConfig, availability
+from sago_tui.tui.app_actions import AppActions
+from sago_tui.tui.app_config import AppConfig
 from sago_tui.tui.bridge import EventBridge
 from sago_tui.tui.commands import SagoCommands
 from sago_tui.tui.dispatch import Dispatcher
@@ -49,10 +49,8 @@ from sago_tui.tui.widgets.spec_editor import SpecEditor
 from sago_tui.tui.widgets.status_line import StatusLine
 from sago_tui.tui.widgets.task_detail import TaskDetail
 
-TABS = ("spec", "plan", "feed", "log", "cost")
 
-
-class SagoApp(App[int]):
+class SagoApp(AppActions, App[int]):
     """The full-screen app on one project."""
 
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses work too
@@ -116,12 +114,12 @@ class SagoApp(App[int]):
     @property
     def plan_tree(self) -> PlanTree:
         """The plan tree (inside the Plan tab)."""
-        return self.plan_pane.tree
+        return self.plan_pane.plan_tree
 
     @property
     def task_detail(self) -> TaskDetail:
         """The task detail panel beside the tree."""
-        return self.plan_pane.detail
+        return self.plan_pane.task_detail
 
     def say(self, text: str, level: str = "hint") -> None:
         """Show ``text`` on the status line."""
@@ -204,92 +202,3 @@ class SagoApp(App[int]):
 
     def on_tabbed_content_tab_activated(self, message: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
-
-    # -- actions ---------------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide keys that cannot act now (footer and palette alike)."""
-        session = self.session
-        return availability(
-            action,
-            busy=self.engine.busy,
-            awaiting=self.plan_ctl.awaiting,
-            has_plan=session.plan is not None,
-            has_task=self.plan_tree.selected_task_id is not None,
-            failed=bool(session.failed_ids()),
-            initialized=self.snapshot.initialized,
-            tab=self.tabs.active if self.tabs.is_mounted else "",
-        )
-
-    def _flow(self, flow: Callable[[], Awaitable[None]], group: str) -> None:
-        self.run_worker(flow(), group=group, exclusive=True)
-
-    def action_show_tab(self, name: str) -> None:
-        self.show_tab(name)
-
-    def action_next_tab(self, step: int = 1) -> None:
-        tabs = self.tabs
-        tabs.active = TABS[(TABS.index(tabs.active) + step) % len(TABS)]
-
-    def action_previous_tab(self) -> None:
-        self.action_next_tab(-1)
-
-    def action_save_spec(self) -> None:
-        try:
-            self.spec_editor.save(self.project)
-        except OSError as exc:
-            self.say(f"Could not save: {exc}", "error")
-
-    def action_draft_spec(self) -> None:
-        self._flow(self.run_ctl.ask_draft, "dialog")
-
-    def action_generate_plan(self) -> None:
-        self._flow(self.run_ctl.confirm_generate, "dialog")
-
-    def action_approve_task(self) -> None:
-        self.plan_ctl.mark("approved")
-
-    def action_skip_task(self) -> None:
-        self.plan_ctl.mark("skipped")
-
-    def action_edit_task(self) -> None:
-        self.plan_ctl.edit_selected()
-
-    def action_approve_all(self) -> None:
-        self.run_ctl.start_run(approve_all=True)
-
-    def action_approve_plan(self) -> None:
-        self.plan_ctl.approve_plan_file()
-
-    def action_regenerate_with_feedback(self) -> None:
-        self._flow(self.run_ctl.ask_feedback, "dialog")
-
-    def action_start_run(self) -> None:
-        self.run_ctl.start_run()
-
-    def action_stop_run(self) -> None:
-        self._flow(self.run_ctl.confirm_stop, "dialog")
-
-    def action_rerun_failed(self) -> None:
-        self.run_ctl.rerun_failed()
-
-    def action_reload_project(self) -> None:
-        self.reload_project()
-
-    def action_open_settings(self) -> None:
-        from sago_tui.tui.screens.settings_screen import SettingsScreen
-
-        def saved(path: str | None) -> None:
-            if path:
-                self.post_message(SettingsSaved(path))
-
-        screen = SettingsScreen(self.settings, self.project.root, blink=self.config.cursor_blink)
-        self.push_screen(screen, saved)
-
-    def action_help(self) -> None:
-        from sago_tui.tui.screens.help_screen import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
-    async def action_quit(self) -> None:
-        self._flow(self.run_ctl.quit_flow, "quit")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets.option_list import Option
 
 from sago_tui.core.events import (
     BudgetStopped,
@@ -32,15 +31,7 @@ from sago_tui.core.text import one_line, tail_lines
 from sago_tui.tui.formatting import diff_stats, money, size, summary, tokens
 
 VERIFY_TAIL_LINES = 4
-MORE = ("  ⏎ details", "$text-muted")
-
-
-class FeedEntry(Option):
-    """An option of a task card that remembers its event (Enter opens the detail)."""
-
-    def __init__(self, prompt: Content, event: Event | None, id: str | None = None) -> None:
-        super().__init__(prompt, id=id)
-        self.event = event
+MORE = ("  ↵", "$text-muted")  # Enter opens the full detail
 
 
 def _line(mark: str, style: str, text: str, *extra: tuple[str, str] | str) -> Content:

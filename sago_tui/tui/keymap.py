@@ -21,6 +21,7 @@ class KeyAction:
     group: str
     footer: bool = True
     priority: bool = False
+    short: str = ""  # the footer's label when the title is too long for it
 
     @property
     def key_label(self) -> str:
@@ -107,6 +108,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Generate plan",
         "Ask the LLM for PLAN.md (replaces the current plan)",
         "Plan",
+        short="Generate",
     ),
     KeyAction("a", "approve_task", "Approve", "Approve the selected task", "Plan"),
     KeyAction("s", "skip_task", "Skip", "Skip (or un-skip) the selected task", "Plan"),
@@ -123,6 +125,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Approve all & run",
         "Approve every task not skipped and start the run",
         "Plan",
+        short="Approve all",
     ),
     KeyAction(
         "f",
@@ -133,7 +136,14 @@ ACTIONS: tuple[KeyAction, ...] = (
     ),
     KeyAction("r", "start_run", "Run", "Start the run (asks for approval first if needed)", "Run"),
     KeyAction("x", "stop_run", "Stop", "Stop the run (after confirming)", "Run"),
-    KeyAction("R", "rerun_failed", "Re-run failed", "Run only the tasks that failed", "Run"),
+    KeyAction(
+        "R",
+        "rerun_failed",
+        "Re-run failed",
+        "Run only the tasks that failed",
+        "Run",
+        short="Re-run",
+    ),
     KeyAction(
         "ctrl+e",
         "open_settings",
@@ -183,6 +193,6 @@ def bindings() -> list[BindingType]:
         for index, key in enumerate(item.keys.split(",")):
             display = "?" if key == "question_mark" else None
             show = item.footer and index == 0
-            out.append(Binding(key, item.action, item.title, show=show,
+            out.append(Binding(key, item.action, item.short or item.title, show=show,
                                priority=item.priority, key_display=display))  # fmt: skip
     return out

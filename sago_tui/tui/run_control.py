@@ -50,6 +50,10 @@ class RunController:
             return
         if self._busy():
             return
+        if app.snapshot.plan_error:
+            app.say("PLAN.md cannot be used (see the Plan tab): fix it, or g regenerates it.",
+                    "error")  # fmt: skip
+            return
         if unsaved := app.spec_editor.unsaved_names():
             app.notify(f"Unsaved edits in {', '.join(unsaved)} are not used by this run.",
                        severity="warning")  # fmt: skip
@@ -117,6 +121,11 @@ class RunController:
 
     async def ask_draft(self) -> None:
         """``d``: draft the spec from a one-line description."""
+        drafted = [n for n in self.app.spec_editor.unsaved_names() if n != "IMPORTANT.md"]
+        if drafted:
+            self.app.say(f"Save (ctrl+s) or undo your edits to {', '.join(drafted)} first: "
+                         "the draft replaces them.", "warning")  # fmt: skip
+            return
         text = await self.app.push_screen_wait(
             TextPromptScreen("Draft the spec with the LLM", DRAFT_HELP, submit_label="Draft",
                              multiline=False, blink=self.app.config.cursor_blink)

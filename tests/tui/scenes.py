@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from sago_tui.core.approval import ApprovalDecision
 from sago_tui.core.errors import ExitCode
 from sago_tui.core.events import Event, LLMDelta, LLMRequested, VerifyRan
+from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.outcome import RunResult
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.tui.app import SagoApp
@@ -31,11 +32,21 @@ def _app(pilot: Pilot[Any]) -> SagoApp:
     return app
 
 
-def _begin_run(app: SagoApp, phase: str = "running") -> None:
-    """What the app does when r is pressed, minus the worker (events are replayed)."""
+def _hold(orchestrator: Orchestrator) -> RunResult:
+    """A job that keeps the engine busy until the app stops it (events are replayed)."""
+    while not orchestrator.cancel.wait(0.05):
+        pass
+    return RunResult(run_id="", exit_code=ExitCode.INTERRUPTED, reason="stopped")
+
+
+def _begin_run(app: SagoApp, phase: str = "running", *, busy: bool = False) -> None:
+    """What the app does when r is pressed; the engine's events are then replayed."""
     app.run_scope = None
     app.session.begin_job(None)
     app.session.phase = phase
+    if busy:  # a real worker, so the keys on offer are those of a running job
+        assert app.engine.start("run", app.settings, _hold)
+    app.say("Starting the run — x stops it.")
 
 
 def _advance(app: SagoApp, seconds: float) -> None:
@@ -64,7 +75,7 @@ async def plan_awaiting_approval(pilot: Pilot[Any]) -> None:
     """The plan was generated; the run waits for approval; 1.1 and 1.2 approved."""
     app = _app(pilot)
     await loaded(pilot)
-    _begin_run(app, "planning")
+    _begin_run(app, "planning", busy=True)
     events = recorded("demo_run.jsonl")
     first_task = next(i for i, e in enumerate(events) if e.task_id)
     feed(app, events[:first_task])
@@ -93,7 +104,7 @@ async def run_in_progress(pilot: Pilot[Any]) -> None:
     """Task 2.1 failed its verify and the fix is streaming in (Feed tab)."""
     app = _app(pilot)
     await loaded(pilot)
-    _begin_run(app)
+    _begin_run(app, busy=True)
     feed(app, _in_progress_events())
     _advance(app, 12.4)
     await pilot.press("3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from sago_tui.core.approval import load_approval
@@ -79,14 +80,11 @@ async def test_review_skip_and_run(
         assert app.plan_tree.label_of("1.1").startswith("✔ 1.1")
         assert app.session.progress == (2, 2)
         card = app.feed.cards["1.1"]
-        entries = [card.entries.get_option_at_index(i) for i in range(card.entries.option_count)]
-        written = [e.event for e in entries if isinstance(e.event, FileWritten)]  # type: ignore[attr-defined]
+        written = [e for e in card.entries.entry_events if isinstance(e, FileWritten)]
         assert [w.path for w in written] == ["hello.py"]
         assert card.has_class("-passed")
         assert app.query_one(EventLog).count > 10
-        assert any(isinstance(e.event, PlanApproved) for e in  # type: ignore[attr-defined]
-                   (app.feed.cards[""].entries.get_option_at_index(i)
-                    for i in range(app.feed.cards[""].entries.option_count)))  # fmt: skip
+        assert any(isinstance(e, PlanApproved) for e in app.feed.cards[""].entries.entry_events)
 
     assert (hello_project.root / "hello.py").read_text() == GREETER
     assert not (hello_project.root / "notes.txt").exists()
@@ -131,3 +129,41 @@ async def test_feedback_regenerates_then_stop_answers_not_approved(
     assert llm_server.request_count == 2  # no task ran
     assert not (hello_project.root / "hello.py").exists()
     assert load_approval(hello_project) is None
+
+
+async def test_rerun_failed_runs_only_the_failed_task(
+    hello_project: Project,
+    llm_server: FakeLLMServer,
+    server_settings: Callable[[Project], Settings],
+) -> None:
+    """A task fails its verify; R runs Orchestrator.run(only=[its id]) and it passes."""
+    broken = "def hello():\n    return 'hi'\n"
+    notes = "Remember to wave.\n"
+    llm_server.enqueue(
+        plan_reply(),
+        Reply(content=file_answer({"hello.py": broken})),  # 1.1 fails: no greet()
+        Reply(content=file_answer({"notes.txt": notes})),  # 1.2 (independent) passes
+        Reply(content=file_answer({"hello.py": GREETER})),  # the re-run of 1.1
+    )
+    settings = server_settings(hello_project)
+    settings = dataclasses.replace(
+        settings, run=dataclasses.replace(settings.run, continue_on_failure=True)
+    )
+    app = make_app(hello_project, settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+        await pilot.press("A")
+        await wait_for(pilot, lambda: app.session.phase == "failed", "the failed run")
+        assert app.session.failed_ids() == ["1.1"]
+        assert app.feed.cards["1.1"].status == "failed"
+
+        await pilot.press("R")
+        await wait_for(pilot, lambda: app.session.phase == "passed", "the re-run")
+        assert app.session.tasks["1.1"].status == "passed"
+        assert app.session.progress == (1, 1)  # only the failed task was in scope
+
+    assert llm_server.request_count == 4  # plan, 1.1, 1.2, then 1.1 again (not 1.2)
+    assert "greet" in (hello_project.root / "hello.py").read_text()
+    assert (hello_project.root / "notes.txt").read_text() == notes

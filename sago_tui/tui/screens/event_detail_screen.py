@@ -125,7 +125,6 @@ class EventDetailScreen(ModalScreen[None]):
         for title, text in sections(event):
             widgets.append(Static(title, classes="detail-title", markup=False))
             widgets.append(Static(text, classes="detail-text", markup=False))
-        widgets.append(Static("Esc closes", classes="detail-hint"))
         body.mount_all(widgets)
 
     def action_close(self) -> None:

@@ -45,8 +45,8 @@ class CostTable(Vertical):
                      classes="empty-state")  # fmt: skip
         table: DataTable[Text] = DataTable(id="cost-table", cursor_type="row", zebra_stripes=True)
         for key, label in COLUMNS:
-            justify = "right" if key in NUMERIC else "left"
-            table.add_column(Text(label, justify=justify), key=key, width=WIDTHS.get(key))
+            header = Text(label, justify="right" if key in NUMERIC else "left")
+            table.add_column(header, key=key, width=WIDTHS.get(key))
         yield table
         yield Static("", id="cost-summary", markup=False)
 

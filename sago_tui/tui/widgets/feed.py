@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from sago_tui.core.events import (
     Event,
@@ -20,9 +20,9 @@ from sago_tui.core.events import (
     WorkflowFinished,
     WorkflowStarted,
 )
-from sago_tui.tui.feed_entries import FeedEntry, entry_content
-from sago_tui.tui.messages import EventChosen
+from sago_tui.tui.feed_entries import entry_content
 from sago_tui.tui.session import Session
+from sago_tui.tui.widgets.entry_list import MAX_LINES, Entry
 from sago_tui.tui.widgets.task_card import TaskCard
 
 EMPTY = "Nothing has run yet — press r to start the run (or g to generate the plan first)."
@@ -56,14 +56,20 @@ class Feed(VerticalScroll):
             new.append(card)
         return card
 
-    def add_events(self, events: Iterable[Event]) -> set[str]:
-        """File a frame's events into their cards; returns the keys of cards touched."""
+    def add_events(self, events: Iterable[Event]) -> None:
+        """File a frame's events into their cards: one ``add_entries`` per card."""
         new: list[TaskCard] = []
-        batches: dict[str, list[FeedEntry]] = {}
+        batches: dict[str, list[Event]] = {}
 
         def flush(key: str) -> None:
-            entries = batches.pop(key, None)
-            if entries:
+            # Only the newest entries can stay on a card: build Content for those alone.
+            pending = batches.pop(key, None)
+            if pending:
+                entries: list[Entry] = []
+                for event in pending[-MAX_LINES:]:
+                    content = entry_content(event)
+                    if content is not None:
+                        entries.append((content, event))
                 self.cards[key].add_entries(entries)
 
         for event in events:
@@ -79,31 +85,24 @@ class Feed(VerticalScroll):
                 card = self._card(key, new, f"{job} {verb}")
                 card.set_status("passed" if event.success else "failed")
             if isinstance(event, LLMDelta):
-                flush(key)
                 self._card(key, new).live_text(event.text)
-                continue
-            if isinstance(event, LLMRequested):
-                flush(key)
+            elif isinstance(event, LLMRequested):
                 self._card(key, new).live_started(event.purpose)
-                continue
-            content = entry_content(event)
-            if content is None:
-                continue
-            card = self._card(key, new)
-            if isinstance(event, LLMCalled):
+            elif isinstance(event, LLMCalled):
                 flush(key)
-                card.live_finished()
-            batches.setdefault(key, []).append(FeedEntry(content, event))
+                self._card(key, new).live_finished()
+                batches.setdefault(key, []).append(event)
+            elif key in self.cards or entry_content(event) is not None:
+                self._card(key, new)
+                batches.setdefault(key, []).append(event)
         for key in list(batches):
             flush(key)
         if new:
             self.add_class("-has-cards")
             self.mount_all(new)
-        touched = {card.key for card in new}
         for card in new:
             if card.key in self.session.tasks:
                 card.show_task(self.session.tasks[card.key])
-        return touched
 
     def refresh_cards(self, task_ids: Iterable[str]) -> None:
         """Redraw the headers of the given tasks' cards."""
@@ -112,10 +111,3 @@ class Feed(VerticalScroll):
             view = self.session.tasks.get(task_id)
             if card is not None and view is not None:
                 card.show_task(view)
-
-    def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
-        """Enter (or a click) on an entry opens the event's full detail."""
-        message.stop()
-        option = message.option
-        if isinstance(option, FeedEntry) and option.event is not None:
-            self.post_message(EventChosen(option.event))

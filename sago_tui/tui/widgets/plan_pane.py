@@ -21,8 +21,8 @@ class PlanPane(Vertical):
         self.session = session
         # Built here so the app holds direct references (no DOM queries per frame).
         self.bar = ApprovalBar()
-        self.tree = PlanTree(session)
-        self.detail = TaskDetail(session)
+        self.plan_tree = PlanTree(session)
+        self.task_detail = TaskDetail(session)
         self.stream = PlanStream()
 
     def compose(self) -> ComposeResult:
@@ -30,8 +30,8 @@ class PlanPane(Vertical):
         with ContentSwitcher(initial="plan-empty", id="plan-switcher"):
             yield Static("Loading PLAN.md…", id="plan-empty", classes="empty-state")
             with Horizontal(id="plan-body"):
-                yield self.tree
-                yield self.detail
+                yield self.plan_tree
+                yield self.task_detail
             with Vertical(id="plan-live"):
                 yield Static("", id="plan-live-title")
                 yield self.stream
@@ -48,7 +48,7 @@ class PlanPane(Vertical):
 
     def show_plan(self) -> None:
         """The session's plan as a tree, with the detail of the selected task."""
-        self.tree.show_plan()
+        self.plan_tree.show_plan()
         self.query_one(ContentSwitcher).current = "plan-body"
 
     def show_live(self, title: str) -> None:

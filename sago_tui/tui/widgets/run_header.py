@@ -29,9 +29,9 @@ BAR_WIDTH = 12
 def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
     """``━━━━━━╺━━━━━`` style bar as markup (filled part in the accent colour)."""
     if total <= 0:
-        return f"[$text-muted]{'━' * width}[/]"
+        return f"[$foreground 25%]{'━' * width}[/]"
     filled = round(width * min(done, total) / total)
-    return f"[$accent]{'━' * filled}[/][$text-muted]{'━' * (width - filled)}[/]"
+    return f"[$accent]{'━' * filled}[/][$foreground 25%]{'━' * (width - filled)}[/]"
 
 
 class RunHeader(Horizontal):
@@ -41,14 +41,18 @@ class RunHeader(Horizontal):
         super().__init__(id="run-header")
         self.project_name = project_name
         self._phase = ""
+        # Direct references: the header is redrawn every second and every frame.
+        self._phase_label = Static("", id="header-phase", classes="pill")
+        self._progress = Static("", id="header-progress")
+        self._stats = Static("", id="header-stats")
 
     def compose(self) -> ComposeResult:
         title = Content.assemble(("sago-tui", "bold"), (" · ", "$text-muted"), self.project_name)
         yield Static(title, id="header-title")
-        yield Static("", id="header-phase", classes="pill")
+        yield self._phase_label
         yield Static("", id="header-fill")
-        yield Static("", id="header-progress")
-        yield Static("", id="header-stats")
+        yield self._progress
+        yield self._stats
 
     def show(self, session: Session) -> None:
         """Redraw from the session (cheap: called at most once per frame)."""
@@ -57,12 +61,12 @@ class RunHeader(Horizontal):
             self._phase = session.phase
             self.add_class(f"-{self._phase}")
             label = PHASE_LABELS.get(self._phase, self._phase.title())
-            self.query_one("#header-phase", Static).update(f" {label} ")
+            self._phase_label.update(f" {label} ")
         done, total = session.progress
         progress = f"{progress_bar(done, total)} {done}/{total} tasks" if total else ""
-        self.query_one("#header-progress", Static).update(progress)
+        self._progress.update(progress)
         spent = session.elapsed
         parts = [f"{tokens(session.tokens)} tok", money(session.cost)]
         if spent is not None:
             parts.append(elapsed(spent))
-        self.query_one("#header-stats", Static).update(" [$text-muted]·[/] ".join(parts))
+        self._stats.update(" [$text-muted]·[/] ".join(parts))

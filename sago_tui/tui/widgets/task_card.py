@@ -1,41 +1,31 @@
-"""One Feed card: a task's header (status, cost) and its most recent entries.
-
-Entries live in an :class:`OptionList` (drawn lazily, keyboard-selectable); a card keeps
-at most :data:`MAX_ENTRIES` of them and says how many older ones are in the Log.
-"""
+"""One Feed card: a task's header (status, cost) and its most recent entries."""
 
 from __future__ import annotations
-
-from contextlib import suppress
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets import Static
 
-from sago_tui.tui.feed_entries import FeedEntry, live_content
+from sago_tui.tui.feed_entries import live_content
 from sago_tui.tui.formatting import STATUS_COLOURS, duration, icon, money, tokens
 from sago_tui.tui.session import TaskView
-
-MAX_ENTRIES = 60
-LIVE_ID = "live"
+from sago_tui.tui.widgets.entry_list import Entry, EntryList
 
 
 class TaskCard(Vertical):
-    """A card for one task (``key`` = its id) or for the session (``key`` = "")."""
+    """A card for one task (``key`` = its id), the session, or a run's result."""
 
     def __init__(self, key: str, title: str) -> None:
         super().__init__(classes="task-card")
         self.key = key
         self.title = title
         self.status = ""
-        self.dropped = 0
         self._live: tuple[str, int, str] | None = None  # purpose, chars, recent text
         self._view: TaskView | None = None
         # Built now, not in compose: entries may arrive before the card is mounted.
         self._head_widget = Static(self._head(), classes="card-head")
-        self.entries = OptionList(classes="card-entries")
+        self.entries = EntryList()
 
     def compose(self) -> ComposeResult:
         yield self._head_widget
@@ -50,7 +40,7 @@ class TaskCard(Vertical):
             self._head_widget.update(self._head())
 
     def set_status(self, status: str) -> None:
-        """The ``-<status>`` class of a card that is not a task's (run results)."""
+        """Set the ``-<status>`` class (and redraw the header)."""
         self.remove_class(f"-{self.status}")
         self.status = status
         self.add_class(f"-{status}")
@@ -58,11 +48,10 @@ class TaskCard(Vertical):
 
     def _head(self) -> Content:
         view = self._view
+        colour = f"${STATUS_COLOURS.get(self.status, 'text-muted')}"
         if view is None:
-            colour = f"${STATUS_COLOURS.get(self.status, 'text-muted')}"
             return Content.assemble(("● ", colour), (self.title, "bold"))
         status = view.status
-        colour = f"${STATUS_COLOURS.get(status, 'text-muted')}"
         parts: list[tuple[str, str] | str] = [
             (icon(status) + " ", colour),
             (view.task.id, "bold $accent"),
@@ -77,30 +66,19 @@ class TaskCard(Vertical):
             stats += [f"{tokens(view.tokens)} tok", money(view.cost)]
         if view.duration:
             stats.append(duration(view.duration))
-        if self.dropped:
-            stats.append(f"{self.dropped} older entries in the Log")
+        if self.entries.dropped:
+            stats.append(f"{self.entries.dropped} older lines in the Log")
         if stats:
             parts.append(("  · " + " · ".join(stats), "$text-muted"))
         return Content.assemble(*parts)
 
-    def add_entries(self, entries: list[FeedEntry]) -> None:
-        """Append entries (one call per frame), dropping the oldest beyond the cap."""
-        if not entries:
-            return
-        options = self.entries
-        live = _remove_live(options)  # new entries go above the in-flight line
-        total = options.option_count + len(entries)
-        if total > MAX_ENTRIES:
-            keep = [options.get_option_at_index(i) for i in range(options.option_count)]
-            keep = (keep + list(entries))[-MAX_ENTRIES:]
-            self.dropped += total - len(keep)
-            options.set_options(keep)
-            if self._view is not None:
+    def add_entries(self, entries: list[Entry]) -> None:
+        """Append one frame's entries (the list keeps the newest)."""
+        if entries:
+            dropped = self.entries.dropped
+            self.entries.add(entries)
+            if self.entries.dropped != dropped and self._view is not None:
                 self._head_widget.update(self._head())
-        else:
-            options.add_options(entries)
-        if live is not None:
-            options.add_option(live)
 
     @property
     def live_chars(self) -> int:
@@ -109,33 +87,18 @@ class TaskCard(Vertical):
 
     def live_started(self, purpose: str) -> None:
         """An LLM call was sent: show an in-flight line."""
-        self.live_finished()
         self._live = (purpose, 0, "")
-        self.add_entries([FeedEntry(live_content(purpose, 0, ""), None, id=LIVE_ID)])
+        self.entries.set_live(live_content(purpose, 0, ""))
 
     def live_text(self, text: str) -> None:
         """Streamed text arrived for the in-flight call."""
-        if self._live is None:
-            self.live_started("call")
-        assert self._live is not None
-        purpose, chars, recent = self._live
+        purpose, chars, recent = self._live or ("call", 0, "")
         chars, recent = chars + len(text), (recent + text)[-400:]
         self._live = (purpose, chars, recent)
-        with suppress(OptionDoesNotExist):
-            self.entries.replace_option_prompt(LIVE_ID, live_content(purpose, chars, recent))
+        self.entries.set_live(live_content(purpose, chars, recent))
 
     def live_finished(self) -> None:
-        """The in-flight call ended (its LLMCalled entry replaces the line)."""
+        """The in-flight call ended (its LLMCalled entry takes the line's place)."""
         if self._live is not None:
             self._live = None
-            _remove_live(self.entries)
-
-
-def _remove_live(options: OptionList) -> FeedEntry | None:
-    """Take the in-flight line out of ``options``; returns it (None if there is none)."""
-    try:
-        entry = options.get_option(LIVE_ID)
-    except OptionDoesNotExist:
-        return None
-    options.remove_option(LIVE_ID)
-    return entry if isinstance(entry, FeedEntry) else None
+            self.entries.set_live(None)

@@ -29,18 +29,22 @@ class TaskDetail(VerticalScroll):
         super().__init__(id="task-detail")
         self.session = session
         self.task_id: str | None = None
+        self._head_widget = Static(EMPTY, id="detail-head")
+        self._sections = {
+            key: (Static(title, classes="detail-section"),
+                  Static("", id=f"detail-{key}", classes="detail-body", markup=False))
+            for key, title in SECTIONS
+        }  # fmt: skip
 
     def compose(self) -> ComposeResult:
-        yield Static(EMPTY, id="detail-head")
-        for key, title in SECTIONS:
-            yield Static(title, id=f"detail-{key}-title", classes="detail-section")
-            yield Static("", id=f"detail-{key}", classes="detail-body", markup=False)
+        yield self._head_widget
+        for title, body in self._sections.values():
+            yield title
+            yield body
 
     def _section(self, key: str, body: str | Content) -> None:
-        shown = bool(body)
-        self.query_one(f"#detail-{key}-title").display = shown
-        widget = self.query_one(f"#detail-{key}", Static)
-        widget.display = shown
+        title, widget = self._sections[key]
+        title.display = widget.display = bool(body)
         widget.update(body)
 
     def show(self, task_id: str | None) -> None:
@@ -48,11 +52,11 @@ class TaskDetail(VerticalScroll):
         self.task_id = task_id
         view = self.session.tasks.get(task_id or "")
         if view is None:
-            self.query_one("#detail-head", Static).update(EMPTY)
+            self._head_widget.update(EMPTY)
             for key, _ in SECTIONS:
                 self._section(key, "")
             return
-        self.query_one("#detail-head", Static).update(self._head(view))
+        self._head_widget.update(self._head(view))
         task = view.task
         self._section("files", "\n".join(task.files) or "—")
         self._section("action", task.action or "—")

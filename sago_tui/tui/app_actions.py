@@ -1,0 +1,137 @@
+"""The app's actions (what keys, the footer and the palette run), kept out of app.py.
+
+Each action is a one-liner into :class:`PlanController`, :class:`RunController` or a
+screen; ``check_action`` hides those that cannot act now, so the footer and the
+command palette only ever offer what works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, cast
+
+from sago_tui.tui.app_config import availability
+from sago_tui.tui.messages import SettingsSaved
+
+if TYPE_CHECKING:
+    from sago_tui.tui.app import SagoApp
+
+TABS = ("spec", "plan", "feed", "log", "cost")
+
+
+class AppActions:
+    """Mixed into :class:`SagoApp`, whose instance ``self`` always is."""
+
+    @property
+    def _app(self) -> SagoApp:
+        return cast("SagoApp", self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that cannot act now (footer and palette alike)."""
+        session = self._app.session
+        return availability(
+            action,
+            busy=self._app.engine.busy,
+            awaiting=self._app.plan_ctl.awaiting,
+            has_plan=session.plan is not None,
+            has_task=self._app.plan_tree.selected_task_id is not None,
+            failed=bool(session.failed_ids()),
+            initialized=self._app.snapshot.initialized,
+            tab=self._app.tabs.active if self._app.tabs.is_mounted else "",
+        )
+
+    def _flow(self, flow: Callable[[], Awaitable[None]], group: str) -> None:
+        self._app.run_worker(flow(), group=group, exclusive=True)
+
+    def action_show_tab(self, name: str) -> None:
+        """1–5: switch tabs."""
+        self._app.show_tab(name)
+
+    def action_next_tab(self, step: int = 1) -> None:
+        """Ctrl+PgDn: the next tab (wraps around)."""
+        tabs = self._app.tabs
+        tabs.active = TABS[(TABS.index(tabs.active) + step) % len(TABS)]
+
+    def action_previous_tab(self) -> None:
+        """Ctrl+PgUp: the previous tab."""
+        self.action_next_tab(-1)
+
+    def action_save_spec(self) -> None:
+        """Ctrl+S: write the visible spec file."""
+        app = self._app
+        try:
+            app.spec_editor.save(app.project)
+        except OSError as exc:
+            app.say(f"Could not save: {exc}", "error")
+
+    def action_draft_spec(self) -> None:
+        """d: let the LLM draft the spec from one line."""
+        self._flow(self._app.run_ctl.ask_draft, "dialog")
+
+    def action_generate_plan(self) -> None:
+        """g: generate PLAN.md (confirming first if one exists)."""
+        self._flow(self._app.run_ctl.confirm_generate, "dialog")
+
+    def action_approve_task(self) -> None:
+        """a: approve the selected task."""
+        self._app.plan_ctl.mark("approved")
+
+    def action_skip_task(self) -> None:
+        """s: skip (or un-skip) the selected task."""
+        self._app.plan_ctl.mark("skipped")
+
+    def action_edit_task(self) -> None:
+        """e: edit the selected task in a form."""
+        self._app.plan_ctl.edit_selected()
+
+    def action_approve_all(self) -> None:
+        """A: approve every task not skipped, and run."""
+        self._app.run_ctl.start_run(approve_all=True)
+
+    def action_approve_plan(self) -> None:
+        """Palette: record the approval without running."""
+        self._app.plan_ctl.approve_plan_file()
+
+    def action_regenerate_with_feedback(self) -> None:
+        """f: regenerate the plan with typed feedback."""
+        self._flow(self._app.run_ctl.ask_feedback, "dialog")
+
+    def action_start_run(self) -> None:
+        """r: run (or answer a pending approval with the review)."""
+        self._app.run_ctl.start_run()
+
+    def action_stop_run(self) -> None:
+        """x: stop the job, after confirming."""
+        self._flow(self._app.run_ctl.confirm_stop, "dialog")
+
+    def action_rerun_failed(self) -> None:
+        """R: run only the tasks that failed."""
+        self._app.run_ctl.rerun_failed()
+
+    def action_reload_project(self) -> None:
+        """Palette: re-read the project's files."""
+        self._app.reload_project()
+
+    def action_open_settings(self) -> None:
+        """Ctrl+E: the settings screen (saved to sago.toml, then reloaded)."""
+        from sago_tui.tui.screens.settings_screen import SettingsScreen
+
+        app = self._app
+
+        def saved(path: str | None) -> None:
+            if path:
+                app.post_message(SettingsSaved(path))
+
+        screen = SettingsScreen(app.settings, app.project.root, blink=app.config.cursor_blink)
+        app.push_screen(screen, saved)
+
+    def action_help(self) -> None:
+        """F1 / ?: the keys and commands."""
+        from sago_tui.tui.screens.help_screen import HelpScreen
+
+        if not isinstance(self._app.screen, HelpScreen):
+            self._app.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """q / Ctrl+Q: quit safely (unsaved edits, a running job)."""
+        self._flow(self._app.run_ctl.quit_flow, "quit")
