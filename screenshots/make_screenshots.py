@@ -29,7 +29,7 @@ from tests.tui.helpers import DATA, SIZE, make_app  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 SHOTS: tuple[tuple[str, scenes.Scene, bool], ...] = (
-    ("01-spec-editor", scenes.spec_editor, True),
+    ("01-spec-editor", scenes.spec_editor, False),
     ("02-plan-approval", scenes.plan_awaiting_approval, True),
     ("03-run-feed", scenes.run_in_progress, True),
     ("04-log", scenes.log_view, True),

@@ -164,41 +164,55 @@ class SagoApp(AppActions, App[int]):
 
     # -- messages ------------------------------------------------------------------------------
     def on_project_loaded(self, message: ProjectLoaded) -> None:
+        """The loader worker read the project."""
         self.project_ctl.loaded(message.snapshot)
 
     def on_estimate_computed(self, message: EstimateComputed) -> None:
+        """The estimate worker finished."""
         self.project_ctl.estimated(message)
 
     def on_plan_approval_requested(self, message: PlanApprovalRequested) -> None:
+        """The run's worker waits for a decision on the plan."""
         self.drain()  # the plan's own events (stream, plan_generated) first
         self.plan_ctl.on_request(message)
         self.refresh_state()
 
     def on_job_finished(self, message: JobFinished) -> None:
+        """An engine job ended."""
         self.run_ctl.finished(message)
         self.refresh_state()
 
     def on_spec_saved(self, message: SpecSaved) -> None:
+        """A spec file was written."""
         self.say(f"Saved {message.name}.", "success")
 
     def on_settings_saved(self, message: SettingsSaved) -> None:
+        """sago.toml changed: reload the settings (command-line flags still win)."""
         from sago_tui.config import load_settings
+        from sago_tui.core.errors import SagoError
 
-        self.settings = load_settings(self.project.root, flags=self.config.flags)
+        try:
+            self.settings = load_settings(self.project.root, flags=self.config.flags)
+        except SagoError as exc:
+            self.say(f"Saved, but the settings do not load: {exc.message}", "error")
+            return
         self.cost_table.max_cost = self.settings.run.max_cost
         self.project_ctl.estimated_defs = None
         self.plan_changed()  # re-estimate with the new model
-        self.say(f"Settings saved to {message.path}; they apply to the next job.", "success")
+        self.say("Settings saved to sago.toml; they apply to the next job.", "success")
 
     def on_event_chosen(self, message: EventChosen) -> None:
+        """Open an event's full detail (from the Log or the Feed)."""
         from sago_tui.tui.screens.event_detail_screen import EventDetailScreen
 
         screen = EventDetailScreen(message.event, message.locator, self.project.traces_dir)
         self.push_screen(screen)
 
     def on_tree_node_highlighted(self, message: Tree.NodeHighlighted[str]) -> None:
+        """Show the task under the tree's cursor."""
         self.task_detail.show(self.plan_tree.selected_task_id)
         self.refresh_bindings()
 
     def on_tabbed_content_tab_activated(self, message: TabbedContent.TabActivated) -> None:
+        """Keys on offer depend on the tab."""
         self.refresh_bindings()

@@ -20,8 +20,8 @@ def snap(snap_compare: SnapCompare, project: Project, scene: scenes.Scene) -> bo
     return snap_compare(make_app(project), terminal_size=SIZE, run_before=scene)
 
 
-def test_spec_editor(snap_compare: SnapCompare, planned_project: Project) -> None:
-    assert snap(snap_compare, planned_project, scenes.spec_editor)
+def test_spec_editor(snap_compare: SnapCompare, demo_project: Project) -> None:
+    assert snap(snap_compare, demo_project, scenes.spec_editor)
 
 
 def test_plan_awaiting_approval(snap_compare: SnapCompare, planned_project: Project) -> None:
