@@ -8,10 +8,7 @@ written on every path, failures and interrupts included.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Collection
-from datetime import datetime
-from typing import Any
 
 from sago_tui.core.approval import Approver, check_approval, save_approval
 from sago_tui.core.bus import EventBus
@@ -21,34 +18,30 @@ from sago_tui.core.clients import make_client
 from sago_tui.core.context import ProjectContext
 from sago_tui.core.errors import (
     ExitCode,
-    LLMError,
     NotApproved,
     PlanError,
-    ProjectError,
     SagoError,
 )
 from sago_tui.core.events import (
-    ErrorOccurred,
     PlanApproved,
     TaskSkipped,
     WarningIssued,
-    WorkflowFinished,
     WorkflowStarted,
 )
-from sago_tui.core.gateway import LLMGateway
+from sago_tui.core.gateway import CostLedger, LLMGateway
 from sago_tui.core.initializer import generate_spec
 from sago_tui.core.llm_types import LLMClient
-from sago_tui.core.outcome import FAILED, NOT_RUN, PASSED, SKIPPED, RunResult, TaskOutcome
+from sago_tui.core.outcome import FAILED, NOT_RUN, SKIPPED, RunResult, TaskOutcome
 from sago_tui.core.plan import Plan, PlanIssue
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.planner import generate_plan
 from sago_tui.core.project import Project
 from sago_tui.core.run_loop import RunLoop
 from sago_tui.core.secrets import Redactor
+from sago_tui.core.session import SessionContext, options_summary, run_traced
 from sago_tui.core.settings import Settings
 from sago_tui.core.state import StateStore, TaskStatus
 from sago_tui.core.task_runner import TaskRunner
-from sago_tui.core.trace import TraceWriter, new_run_id
 from sago_tui.core.waves import data_dependencies_of
 
 
@@ -242,105 +235,20 @@ class Orchestrator:
     def _traced(
         self, command: str, total: Callable[[], int], body: Callable[[RunResult], None]
     ) -> RunResult:
-        result = RunResult(run_id=new_run_id(), exit_code=ExitCode.OK)
-        try:
-            writer = self._open_trace(result.run_id)
-        except ProjectError as exc:  # nothing can be recorded: say why and stop here
-            result.exit_code = exc.exit_code
-            result.reason = exc.message
-            self.bus.emit(ErrorOccurred(message=exc.message, error_type=type(exc).__name__))
-            return result
-        self.bus.subscribe(writer)
-        result.trace_path = str(writer.path)
-        start = time.monotonic()
-        self.bus.emit(
-            WorkflowStarted(
-                project_path=str(self.project.root),
-                total_tasks=total(),
-                run_id=result.run_id,
-                command=command,
-                model=self._model_for_trace(),
-                options=self._options_summary(),
-            )
+        started = WorkflowStarted(
+            total_tasks=total(),
+            command=command,
+            model=self._model_for_trace(),
+            options=options_summary(self.settings.run),
         )
-        try:
-            body(result)
-        except SagoError as exc:
-            result.exit_code = exc.exit_code
-            result.reason = exc.message
-            if not isinstance(exc, LLMError):  # the gateway already reported it
-                self.bus.emit(ErrorOccurred(message=exc.message, error_type=type(exc).__name__))
-        except KeyboardInterrupt:
-            self.cancel.cancel("interrupted")
-            result.exit_code = ExitCode.INTERRUPTED
-            result.reason = "interrupted"
-        finally:
-            self._finish(result, start, writer)
-        return result
+        ctx = SessionContext(self.project, self.bus, self.redactor, self.cancel, self.state)
+        return run_traced(ctx, started, body, self._ledger)
 
-    def _open_trace(self, run_id: str) -> TraceWriter:
-        """The run's trace writer; ``ProjectError`` when sago cannot write the project.
-
-        A read-only directory, a ``.planning`` that is a file or a STATE.md that is a
-        directory would otherwise surface as an OSError traceback mid-run.
-        """
-        state = self.project.state_path
-        if state.exists() and not state.is_file():
-            raise ProjectError(f"{state}: not a regular file; sago-tui keeps progress there")
-        try:
-            self.project.ensure_planning_dirs()
-            return TraceWriter(self.project, run_id, self.redactor)
-        except OSError as exc:
-            where = exc.filename or self.project.planning_dir
-            raise ProjectError(
-                f"{where}: cannot write the project's .planning directory: {exc.strerror or exc}"
-            ) from None
-
-    def _finish(self, result: RunResult, start: float, writer: TraceWriter) -> None:
-        result.duration_s = time.monotonic() - start
-        if self._gateway is not None:
-            result.total_tokens = self._gateway.ledger.total.total_tokens
-            result.cost_usd = self._gateway.ledger.total.cost_usd
-        total = len(result.plan.tasks) if result.plan else 0
-        self.bus.emit(
-            WorkflowFinished(
-                success=result.exit_code == ExitCode.OK,
-                total_tasks=total,
-                passed=result.count(PASSED),
-                failed=result.count(FAILED),
-                cached=result.count("cached"),
-                skipped=result.count(SKIPPED),
-                not_run=result.count(NOT_RUN),
-                duration_s=round(result.duration_s, 3),
-                exit_code=int(result.exit_code),
-                reason=result.reason,
-                total_tokens=result.total_tokens,
-                cost_usd=round(result.cost_usd, 6),
-            )
-        )
-        writer.close()
-        self.bus.unsubscribe(writer)
-        if self.project.state_path.exists():
-            outcome = "passed" if result.exit_code == ExitCode.OK else result.reason or "failed"
-            when = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-            self.state.set_context(last_run=f"{result.run_id} ({when}, {outcome})")
+    def _ledger(self) -> CostLedger | None:
+        return self._gateway.ledger if self._gateway is not None else None
 
     def _model_for_trace(self) -> str:
         try:
             return self.model
         except SagoError:
             return self.settings.llm.litellm_model
-
-    def _options_summary(self) -> dict[str, Any]:
-        run = self.settings.run
-        return {
-            "parallel": run.parallel,
-            "auto_retry": run.auto_retry,
-            "max_retries": run.max_retries,
-            "git_commit": run.git_commit,
-            "compress": run.compress,
-            "cache": run.use_cache,
-            "verify": run.verify,
-            "continue_on_failure": run.continue_on_failure,
-            "max_cost": run.max_cost,
-        }
