@@ -24,6 +24,7 @@ from sago_tui.tui.bridge import EventBridge
 from sago_tui.tui.commands import SagoCommands
 from sago_tui.tui.dispatch import Dispatcher
 from sago_tui.tui.engine import EngineController
+from sago_tui.tui.gc_tuning import GcTuning
 from sago_tui.tui.keymap import bindings
 from sago_tui.tui.loader import ProjectSnapshot
 from sago_tui.tui.messages import (
@@ -49,6 +50,8 @@ from sago_tui.tui.widgets.spec_editor import SpecEditor
 from sago_tui.tui.widgets.status_line import StatusLine
 from sago_tui.tui.widgets.task_detail import TaskDetail
 
+FRAME_EVENTS = 2_000
+
 
 class SagoApp(AppActions, App[int]):
     """The full-screen app on one project."""
@@ -70,6 +73,7 @@ class SagoApp(AppActions, App[int]):
         self.plan_ctl, self.run_ctl = PlanController(self), RunController(self)
         self.project_ctl = ProjectController(self)
         self.dispatch = Dispatcher(self)
+        self.gc = GcTuning()
         self.snapshot = ProjectSnapshot(initialized=False)
         self.run_scope: list[str] | None = None
         # The widgets, built here and kept: dispatching a frame never searches the DOM.
@@ -101,6 +105,8 @@ class SagoApp(AppActions, App[int]):
 
     def on_mount(self) -> None:
         """Paint first; read the project and drain events afterwards."""
+        if self.config.tune_gc:
+            self.gc.apply()
         self.set_interval(self.config.drain_interval, self.drain)
         self.set_interval(1.0, lambda: self.header.show(self.session))
         self.cost_table.max_cost = self.settings.run.max_cost
@@ -109,6 +115,7 @@ class SagoApp(AppActions, App[int]):
     def on_unmount(self) -> None:
         """However the app ends, the engine job is told to stop (its thread then ends)."""
         self.engine.stop("the app closed")
+        self.gc.restore()
 
     # -- widgets and shared state ----------------------------------------------------------
     @property
@@ -156,8 +163,13 @@ class SagoApp(AppActions, App[int]):
         self.project_ctl.apply_plan(snapshot)
 
     def drain(self) -> None:
-        """Apply buffered engine events to the widgets, in one batch."""
-        events = self.bridge.drain()
+        """Apply buffered engine events to the widgets, in one batch.
+
+        A frame takes at most :data:`FRAME_EVENTS`: after a burst the backlog is spread
+        over the next frames instead of freezing the keyboard for one long frame.
+        """
+        events = self.bridge.drain(FRAME_EVENTS)
+        self.gc.tick(busy=bool(events) or self.engine.busy)
         if events:
             with self.batch_update():
                 self.dispatch(events)

@@ -22,6 +22,7 @@ class AppConfig:
     syntax_highlight: bool = True
     drain_interval: float = 1 / 30
     start_run: bool = False
+    tune_gc: bool = True
     flags: dict[str, object] = field(default_factory=dict)
 
 

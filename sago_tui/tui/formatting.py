@@ -47,16 +47,16 @@ STATUS_ICONS: dict[str, str] = {
 """One icon per task state, used by the tree, the Feed and the cost table."""
 
 STATUS_COLOURS: dict[str, str] = {
-    "pending": "text-muted",
+    "pending": "foreground 50%",
     "approved": "accent",
-    "skipped": "text-muted",
+    "skipped": "foreground 50%",
     "running": "warning",
     "passed": "success",
     "failed": "error",
     "cached": "secondary",
-    "not_run": "text-muted",
+    "not_run": "foreground 50%",
 }
-"""The theme variable (without ``$``) that colours each state."""
+"""The theme colour (a variable name without ``$``, maybe with an alpha) of each state."""
 
 
 def icon(status: str) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from textual.widgets import Input
+
 from sago_tui.core.approval import load_approval
-from sago_tui.core.events import FileWritten, PlanApproved
+from sago_tui.core.events import FileWritten, PlanApproved, VerifyRan
 from sago_tui.core.plan import plan_hash
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
+from sago_tui.tui.screens.task_edit_screen import TaskEditScreen
 from sago_tui.tui.widgets.approval_bar import ApprovalBar
 from sago_tui.tui.widgets.event_log import EventLog
 from sago_tui.tui.widgets.plan_stream import PlanStream
@@ -80,11 +83,11 @@ async def test_review_skip_and_run(
         assert app.plan_tree.label_of("1.1").startswith("✔ 1.1")
         assert app.session.progress == (2, 2)
         card = app.feed.cards["1.1"]
-        written = [e for e in card.entries.entry_events if isinstance(e, FileWritten)]
+        written = [e for e in card.entry_events if isinstance(e, FileWritten)]
         assert [w.path for w in written] == ["hello.py"]
-        assert card.has_class("-passed")
+        assert card.status == "passed"
         assert app.query_one(EventLog).count > 10
-        assert any(isinstance(e, PlanApproved) for e in app.feed.cards[""].entries.entry_events)
+        assert any(isinstance(e, PlanApproved) for e in app.feed.cards[""].entry_events)
 
     assert (hello_project.root / "hello.py").read_text() == GREETER
     assert not (hello_project.root / "notes.txt").exists()
@@ -167,3 +170,36 @@ async def test_rerun_failed_runs_only_the_failed_task(
     assert llm_server.request_count == 4  # plan, 1.1, 1.2, then 1.1 again (not 1.2)
     assert "greet" in (hello_project.root / "hello.py").read_text()
     assert (hello_project.root / "notes.txt").read_text() == notes
+
+
+async def test_edit_during_approval_is_what_runs(
+    hello_project: Project,
+    llm_server: FakeLLMServer,
+    server_settings: Callable[[Project], Settings],
+) -> None:
+    """A task edited while the run waits for approval runs as edited (PLAN.md is re-read)."""
+    llm_server.enqueue(plan_reply(), Reply(content=file_answer({"hello.py": GREETER})))
+    app = make_app(hello_project, server_settings(hello_project))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+        app.plan_tree.select_task("1.2")
+        await pilot.pause()
+        await pilot.press("s")  # skip 1.2; the cursor stays on the last task
+        app.plan_tree.select_task("1.1")
+        await pilot.pause()
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskEditScreen), "the edit form")
+        app.screen.query_one("#field-verify", Input).value = "test -s hello.py"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TaskEditScreen), "the save")
+        assert app.plan_ctl.awaiting  # still waiting: editing is part of the review
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.session.phase == "passed", "the run")
+        verified = [e for e in app.feed.cards["1.1"].entry_events
+                    if isinstance(e, VerifyRan)]  # fmt: skip
+        assert [v.command for v in verified] == ["test -s hello.py"]
+    approval = load_approval(hello_project)
+    assert approval is not None
+    assert approval.plan_hash == plan_hash(hello_project.plan_path.read_text())

@@ -36,5 +36,5 @@ async def test_demo_plans_asks_and_runs(
         assert app.session.phase == "passed"
         assert {v.status for v in app.session.tasks.values()} == {"passed"}
         fixed = app.feed.cards["2.1"]
-        assert fixed.status == "passed" and "2 attempts" in str(fixed._head())
+        assert fixed.status == "passed" and "2 attempts" in fixed.head().plain
     assert (demo_project.root / "textstats" / "cli.py").is_file()

@@ -6,7 +6,7 @@ import shutil
 
 from textual.widgets import Static
 
-from sago_tui.core.events import LLMCalled, VerifyRan
+from sago_tui.core.events import FileWritten, LLMCalled, VerifyRan
 from sago_tui.core.project import Project
 from sago_tui.tui.commands import SagoCommands
 from sago_tui.tui.keymap import ACTIONS
@@ -95,3 +95,24 @@ async def test_palette_offers_available_commands(planned_project: Project) -> No
         assert hits and hits[0].text == "Settings"
         await hits[0].command()  # type: ignore[misc]
         await wait_for(pilot, lambda: type(app.screen).__name__ == "SettingsScreen", "settings")
+
+
+async def test_feed_cursor_opens_an_entry(planned_project: Project) -> None:
+    """The Feed's cursor walks the cards' rows; Enter on a write opens its diff."""
+    app = make_app(planned_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        feed(app, recorded("demo_run.jsonl"))
+        await pilot.press("3")
+        app.feed.focus()
+        await pilot.pause()
+        assert app.feed.follow and app.feed.cursor >= 0
+        card = app.feed.cards["3.2"]
+        writes = [i for i, (_, e) in enumerate(card.lines) if isinstance(e, FileWritten)]
+        row = app.feed.start_of("3.2") + 1 + writes[0]
+        await pilot.press(*["up"] * (app.feed.cursor - row))
+        assert not app.feed.follow
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventDetailScreen), "the detail")
+        titles = app.screen.query(".detail-title").results(Static)
+        assert "Diff" in [str(title.render()) for title in titles]

@@ -39,6 +39,7 @@ class CostTable(Vertical):
         self.estimate: RunEstimate | None = None
         self.max_cost: float | None = None
         self.note = "Estimating…"
+        self._dirty: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Static("No plan to estimate yet — press g to generate it.", id="cost-empty",
@@ -79,7 +80,24 @@ class CostTable(Vertical):
                 view.est_tokens = row.input_tokens + row.output_tokens
         self.show_plan()
 
+    def on_mount(self) -> None:
+        """Apply row changes at most twice a second (and at once when the tab is shown)."""
+        self.set_interval(0.5, self._flush)
+
+    def on_show(self) -> None:
+        self._flush()
+
     def update_tasks(self, task_ids: set[str]) -> None:
+        """Mark rows to redraw: a DataTable re-renders after every change, so changes
+        are batched (a run changes rows every frame; nobody reads costs at 30 Hz)."""
+        self._dirty |= task_ids
+
+    def _flush(self) -> None:
+        task_ids, self._dirty = self._dirty, set()
+        if task_ids:
+            self._apply(task_ids)
+
+    def _apply(self, task_ids: set[str]) -> None:
         """Redraw the rows of changed tasks, their phases and the totals."""
         table = self.table
         phases: set[str] = set()
@@ -158,4 +176,5 @@ class CostTable(Vertical):
         else:
             share = f" · {self.session.cost / self.max_cost:.0%} used" if self.max_cost else ""
             parts.append(f"budget {money(self.max_cost)}{share}")
-        self.query_one("#cost-summary", Static).update(" · ".join(parts))
+        # One fixed-height line, refreshed every frame of a run: no re-layout needed.
+        self.query_one("#cost-summary", Static).update(" · ".join(parts), layout=False)

@@ -19,6 +19,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import Log
@@ -26,6 +27,7 @@ from textual.widgets import Log
 from sago_tui.core.events import Event, LLMDelta
 from sago_tui.tui.formatting import log_line
 from sago_tui.tui.messages import EventChosen
+from sago_tui.tui.widgets.scrolling import grow_virtual_size
 
 KEEP_EVENTS = 5_000
 """Lines whose full event stays in memory; the rest are found in the trace on disk."""
@@ -91,6 +93,10 @@ class EventLog(Log):
         self._recent: dict[int, Event] = {}
         self._recent_order: deque[int] = deque()
 
+    def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
+        """Skip Log's width measuring: it starts a thread worker per write (30 a second
+        under load), and this log never scrolls sideways (overflow-x is hidden)."""
+
     @property
     def count(self) -> int:
         """Number of event lines."""
@@ -114,9 +120,18 @@ class EventLog(Log):
             lines.append(log_line(event))
         if not lines:
             return
-        self.write_lines(lines, scroll_end=self.follow)
+        self._append(lines)
         if self.follow and self.cursor >= 0:
             self.cursor = self.count - 1
+
+    def _append(self, lines: list[str]) -> None:
+        """:meth:`Log.write_lines` for single-line entries, minus its screen re-layout."""
+        start = len(self._lines)
+        self._lines.extend(lines)
+        grow_virtual_size(self, Size(self.scrollable_content_region.width, len(self._lines)))
+        self.refresh_lines(start, len(lines))
+        if self.follow and not self.is_vertical_scrollbar_grabbed:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def event_at(self, index: int) -> EventChosen | None:
         """The message that opens line ``index`` (from memory, or a trace locator)."""

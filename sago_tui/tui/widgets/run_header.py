@@ -64,9 +64,10 @@ class RunHeader(Horizontal):
             self._phase_label.update(f" {label} ")
         done, total = session.progress
         progress = f"{progress_bar(done, total)} {done}/{total} tasks" if total else ""
-        self._progress.update(progress)
+        # Fixed-width cells (app.tcss): redrawing them never re-lays out the screen.
+        self._progress.update(progress, layout=False)
         spent = session.elapsed
         parts = [f"{tokens(session.tokens)} tok", money(session.cost)]
         if spent is not None:
             parts.append(elapsed(spent))
-        self._stats.update(" [$text-muted]·[/] ".join(parts))
+        self._stats.update(" [$text-muted]·[/] ".join(parts), layout=False)

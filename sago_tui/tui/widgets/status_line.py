@@ -22,4 +22,4 @@ class StatusLine(Static):
         self.remove_class(f"-{self.level}")
         self.level = level
         self.add_class(f"-{level}")
-        self.update(text)
+        self.update(text, layout=False)  # always one line: never re-lays out the screen

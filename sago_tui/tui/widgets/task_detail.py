@@ -30,6 +30,8 @@ class TaskDetail(VerticalScroll):
         self.session = session
         self.task_id: str | None = None
         self._head_widget = Static(EMPTY, id="detail-head")
+        self._shown: dict[str, str | Content] = {}
+        self._head_task: str | None = None
         self._sections = {
             key: (Static(title, classes="detail-section"),
                   Static("", id=f"detail-{key}", classes="detail-body", markup=False))
@@ -43,9 +45,18 @@ class TaskDetail(VerticalScroll):
             yield body
 
     def _section(self, key: str, body: str | Content) -> None:
+        """Update one section; re-lay out only if it appears, disappears or changes size."""
         title, widget = self._sections[key]
-        title.display = widget.display = bool(body)
-        widget.update(body)
+        old = self._shown.get(key)
+        if old is not None and _same(old, body):
+            return  # the detail is refreshed on every event of the task: skip no-ops
+        self._shown[key] = body
+        shown = bool(body)
+        # The one-line cost summary changes with every LLM call of a running task; the
+        # other sections change rarely and may change height.
+        relayout = title.display != shown or key != "cost" or old is None
+        title.display = widget.display = shown
+        widget.update(body, layout=relayout)
 
     def show(self, task_id: str | None) -> None:
         """Describe ``task_id`` (None: the empty hint)."""
@@ -53,10 +64,13 @@ class TaskDetail(VerticalScroll):
         view = self.session.tasks.get(task_id or "")
         if view is None:
             self._head_widget.update(EMPTY)
+            self._head_task = None
             for key, _ in SECTIONS:
                 self._section(key, "")
             return
-        self._head_widget.update(self._head(view))
+        # The header is always two lines: same task, same height, no re-layout.
+        self._head_widget.update(self._head(view), layout=self._head_task != task_id)
+        self._head_task = task_id
         task = view.task
         self._section("files", "\n".join(task.files) or "—")
         self._section("action", task.action or "—")
@@ -93,3 +107,10 @@ class TaskDetail(VerticalScroll):
         if view.duration:
             line += f" · {duration(view.duration)}"
         return line
+
+
+def _same(a: str | Content, b: str | Content) -> bool:
+    """Equal text and styling."""
+    if isinstance(a, Content) and isinstance(b, Content):
+        return a.is_same(b)
+    return type(a) is type(b) and a == b
