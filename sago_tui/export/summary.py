@@ -80,8 +80,9 @@ class _Builder:
         self, task: TaskSummary, kind: str, data: dict[str, Any], at: float | None, record: Any
     ) -> None:
         task.name = task.name or text(data.get("task_name"))
+        # task_start, task_end and task_skip carry the phase (traces before 0.1 only start).
+        task.phase = text(data.get("phase")) or task.phase
         if kind == "task_start":
-            task.phase = text(data.get("phase")) or task.phase
             task.wave = int(num(data.get("wave")))
             task.files = [text(f) for f in data.get("files") or []]
             task.depends_on = [text(d) for d in data.get("depends_on") or []]

@@ -92,7 +92,7 @@ def test_sample_run_shows_cache_skip_parallel_and_fix() -> None:
     assert fixed.attempts == 2 and fixed.fixes == 1 and fixed.verify_runs == 2
     assert [s.ok for s in fixed.segments if s.kind == "verify"] == [False, True]
     # Cached tasks name no phase in the trace: borrowed from the id prefix.
-    assert {t.phase for t in run.tasks if t.status == "cached"} == {"Phase 1"}
+    assert {t.phase for t in run.tasks if t.status == "cached"} == {"Phase 1: Counting"}
     assert run.planning_tokens > 0 and run.planning_end is not None
     assert run.outcome == "passed" and run.total_tasks == 7
     assert run.cost_usd == pytest.approx(
