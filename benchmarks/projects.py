@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -14,8 +13,7 @@ from sago_tui.core.plan import Phase, Plan, Task
 from sago_tui.core.plan_writer import render_plan
 from sago_tui.core.project import Project
 from tests.llm_server import TEST_API_KEY, FakeLLMServer, RecordedRequest, Reply, file_answer
-
-from .harness import REPO_ROOT
+from tests.subprocess_env import isolated_env
 
 _TASK_ID = re.compile(r"Write the files for task (\S+) \(")
 
@@ -102,22 +100,14 @@ def server(delay: float = 0.0) -> FakeLLMServer:
 
 def server_env(fake: FakeLLMServer, home: Path, **extra: str) -> dict[str, str]:
     """A clean environment for a ``sago-tui`` subprocess talking to ``fake``."""
-    home.mkdir(parents=True, exist_ok=True)
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "LANG": "C.UTF-8",
-        "PYTHONPATH": str(REPO_ROOT),
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    llm = {
         "LLM_PROVIDER": "openai",
         "LLM_MODEL": "gpt-4o",
         "LLM_API_BASE": fake.base_url,
         "LLM_API_KEY": TEST_API_KEY,
         "LOG_LEVEL": "WARNING",
     }
-    env.update(extra)
-    return env
+    return isolated_env(home, {**llm, **extra})
 
 
 def sago_executable() -> list[str]:

@@ -3,7 +3,8 @@
     sago-tui trace [--path P] [--run ID] [--list] [--demo] [--html FILE]
 
 Without ``--html`` or ``--list`` the run opens read-only in the app's Feed and Log.
-``--demo`` uses the sample run shipped with the package (no project, no key).
+``--demo`` uses the sample run shipped with the package (no project, no key) and
+streams it into the app over a few seconds, like a live run.
 """
 
 from __future__ import annotations
@@ -59,13 +60,15 @@ def find_trace(project: Project, run_id: str | None) -> Path:
     raise ProjectError(f"no trace found in {project.planning_dir}; {_NO_TRACE_HINT}")
 
 
-def load_run(project: Project, run_id: str | None) -> tuple[list[dict[str, Any]], str]:
-    """The records of the chosen run and a title for it; a clear error when there are none."""
+def load_run(
+    project: Project, run_id: str | None
+) -> tuple[list[dict[str, Any]], str, Path]:
+    """The records of the chosen run, a title and its trace file; a clear error if empty."""
     path = find_trace(project, run_id)
     records = list(read_trace(path))
     if not records:
         raise ProjectError(f"the trace {relative(path)} is empty; {_NO_TRACE_HINT}")
-    return records, run_title(records, project.name, fallback_id=path.stem)
+    return records, run_title(records, project.name, fallback_id=path.stem), path
 
 
 def run_title(records: list[dict[str, Any]], name: str, *, fallback_id: str = "") -> str:
@@ -101,8 +104,19 @@ def print_runs(console: Console, project: Project) -> int:
     return int(ExitCode.OK)
 
 
-def open_replay(records: list[dict[str, Any]], title: str) -> int:
-    """Replay the run in the app's Feed and Log (read-only)."""
+def open_replay(
+    records: list[dict[str, Any]],
+    title: str,
+    *,
+    project: Project | None = None,
+    trace_path: Path | None = None,
+    pace: bool = False,
+) -> int:
+    """Replay the run in the app's Feed and Log (read-only).
+
+    ``trace_path`` lets the app read old Log rows back from disk; ``pace`` streams the
+    events over a few seconds (the demo) instead of showing the whole run at once.
+    """
     try:
         from sago_tui.tui.replay import run_replay
     except ModuleNotFoundError as exc:
@@ -114,7 +128,7 @@ def open_replay(records: list[dict[str, Any]], title: str) -> int:
             file=sys.stderr,
         )
         return int(ExitCode.BAD_INPUT)
-    return int(run_replay(records, title))
+    return int(run_replay(records, title, project=project, trace_path=trace_path, pace=pace))
 
 
 def export_latest_html(project: Project, console: Console, trace_path: str) -> Path:
@@ -137,18 +151,20 @@ def export_latest_html(project: Project, console: Console, trace_path: str) -> P
 def main(args: argparse.Namespace) -> int:
     """Dispatch ``sago-tui trace``; returns the exit code."""
     console = stdout_console()
+    project: Project | None = None
+    path: Path | None = None
     if args.demo:
         records, title = sample_records(), "sago-tui demo · textstats (sample run)"
     else:
         project = Project.at(args.path)
         if args.list:
             return print_runs(console, project)
-        records, title = load_run(project, args.run)
+        records, title, path = load_run(project, args.run)
     if args.html:
         out = write_html(records, Path(args.html), title)
         console.print(relative(out), markup=False, highlight=False)
         return int(ExitCode.OK)
-    return open_replay(records, title)
+    return open_replay(records, title, project=project, trace_path=path, pace=args.demo)
 
 
 def write_html(records: list[dict[str, Any]], out: Path, title: str) -> Path:

@@ -24,6 +24,7 @@ from sago_tui.tui.bridge import EventBridge
 from sago_tui.tui.commands import SagoCommands
 from sago_tui.tui.dispatch import Dispatcher
 from sago_tui.tui.engine import EngineController
+from sago_tui.tui.export_control import ExportSource, HtmlExporter
 from sago_tui.tui.gc_tuning import GcTuning
 from sago_tui.tui.keymap import bindings
 from sago_tui.tui.loader import ProjectSnapshot
@@ -60,6 +61,8 @@ class SagoApp(AppActions, App[int]):
     TITLE = "sago-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings()
     COMMANDS = App.COMMANDS | {SagoCommands}
+    replay_mode: ClassVar[bool] = False
+    """True in :class:`~sago_tui.tui.replay.ReplayApp`: read-only, no jobs, no project edits."""
 
     def __init__(
         self, project: Project, settings: Settings, config: AppConfig | None = None
@@ -76,6 +79,8 @@ class SagoApp(AppActions, App[int]):
         self.gc = GcTuning()
         self.snapshot = ProjectSnapshot(initialized=False)
         self.run_scope: list[str] | None = None
+        self.trace_source: Path | None = project.traces_dir  # where old Log rows are read back
+        self.exporter = HtmlExporter(self, ExportSource(project))
         # The widgets, built here and kept: dispatching a frame never searches the DOM.
         config = self.config
         self.header = RunHeader(project.name)
@@ -217,7 +222,7 @@ class SagoApp(AppActions, App[int]):
         """Open an event's full detail (from the Log or the Feed)."""
         from sago_tui.tui.screens.event_detail_screen import EventDetailScreen
 
-        screen = EventDetailScreen(message.event, message.locator, self.project.traces_dir)
+        screen = EventDetailScreen(message.event, message.locator, self.trace_source)
         self.push_screen(screen)
 
     def on_tree_node_highlighted(self, message: Tree.NodeHighlighted[str]) -> None:

@@ -28,9 +28,10 @@ class AppActions:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that cannot act now (footer and palette alike)."""
-        session = self._app.session
+        app, session = self._app, self._app.session
         return availability(
             action,
+            parameters,
             busy=self._app.engine.busy,
             awaiting=self._app.plan_ctl.awaiting,
             has_plan=session.plan is not None,
@@ -38,6 +39,8 @@ class AppActions:
             failed=bool(session.failed_ids()),
             initialized=self._app.snapshot.initialized,
             tab=self._app.tabs.active if self._app.tabs.is_mounted else "",
+            replay=app.replay_mode,
+            has_trace=app.replay_mode or app.snapshot.has_trace,
         )
 
     def _flow(self, flow: Callable[[], Awaitable[None]], group: str) -> None:
@@ -48,9 +51,11 @@ class AppActions:
         self._app.show_tab(name)
 
     def action_next_tab(self, step: int = 1) -> None:
-        """Ctrl+PgDn: the next tab (wraps around)."""
+        """Ctrl+PgDn: the next tab (wraps around, past tabs not offered, as in a replay)."""
         tabs = self._app.tabs
-        tabs.active = TABS[(TABS.index(tabs.active) + step) % len(TABS)]
+        order = [tab for tab in TABS if self.check_action("show_tab", (tab,))]
+        if tabs.active in order:
+            tabs.active = order[(order.index(tabs.active) + step) % len(order)]
 
     def action_previous_tab(self) -> None:
         """Ctrl+PgUp: the previous tab."""
@@ -125,12 +130,16 @@ class AppActions:
         screen = SettingsScreen(app.settings, app.project.root, blink=app.config.cursor_blink)
         app.push_screen(screen, saved)
 
+    def action_export_html(self) -> None:
+        """h: write the run shown as one self-contained HTML page."""
+        self._flow(self._app.exporter.run, "dialog")
+
     def action_help(self) -> None:
-        """F1 / ?: the keys and commands."""
+        """F1 / ?: the keys and commands (a replay lists only those it offers)."""
         from sago_tui.tui.screens.help_screen import HelpScreen
 
         if not isinstance(self._app.screen, HelpScreen):
-            self._app.push_screen(HelpScreen())
+            self._app.push_screen(HelpScreen(replay=self._app.replay_mode))
 
     async def action_quit(self) -> None:
         """q / Ctrl+Q: quit safely (unsaved edits, a running job)."""

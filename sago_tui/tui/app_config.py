@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sago_tui.tui.keymap import hidden_in_replay
+
 
 @dataclass
 class AppConfig:
@@ -26,9 +28,16 @@ class AppConfig:
     flags: dict[str, object] = field(default_factory=dict)
 
 
-def availability(action: str, *, busy: bool, awaiting: bool, has_plan: bool,
-                 has_task: bool, failed: bool, initialized: bool, tab: str) -> bool:  # fmt: skip
-    """Whether an action makes sense now (hidden from the footer and palette when not)."""
+def availability(action: str, parameters: tuple[object, ...] = (), *, busy: bool,
+                 awaiting: bool, has_plan: bool, has_task: bool, failed: bool,
+                 initialized: bool, tab: str, replay: bool = False,
+                 has_trace: bool = False) -> bool:  # fmt: skip
+    """Whether an action makes sense now (hidden from the footer and palette when not).
+
+    A replay is read-only: only the actions the keymap marks ``replay`` are offered.
+    """
+    if replay and hidden_in_replay(action, parameters):
+        return False
     reviewing = has_plan and (awaiting or not busy)
     on_plan = tab == "plan"  # a/s/e/f act on the tree's selected task
     rules = {
@@ -45,5 +54,6 @@ def availability(action: str, *, busy: bool, awaiting: bool, has_plan: bool,
         "draft_spec": initialized and not busy,
         "reload_project": not busy,
         "save_spec": tab == "spec",
+        "export_html": has_trace and not busy,
     }
     return rules.get(action, True)

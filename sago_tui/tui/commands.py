@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from sago_tui.tui.keymap import ACTIONS, PALETTE_EXTRA, KeyAction
 
 
 def _available(provider: Provider, item: KeyAction) -> bool:
-    name = item.action.split("(", 1)[0]
-    return bool(provider.app.check_action(name, ()))
+    _, name, parameters = parse(item.action)  # show_tab('spec') → show_tab, ('spec',)
+    return bool(provider.app.check_action(name, parameters))
 
 
 def _help(item: KeyAction) -> str:

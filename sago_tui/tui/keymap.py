@@ -1,6 +1,8 @@
 """Every user action in one table: the key bindings, the help screen and the palette.
 
 One source, so the Footer, the F1 help and the command palette can never disagree.
+``replay`` marks the actions a read-only replay offers (viewing, exporting, quitting);
+every other one changes the project or starts a job and is hidden there.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class KeyAction:
     footer: bool = True
     priority: bool = False
     short: str = ""  # the footer's label when the title is too long for it
+    replay: bool = False  # offered in a read-only replay too
 
     @property
     def key_label(self) -> str:
@@ -52,6 +55,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "The plan tree and the task detail",
         "Navigate",
         footer=False,
+        replay=True,
     ),
     KeyAction(
         "3",
@@ -60,6 +64,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "One card per task: reads, LLM calls, writes, verify",
         "Navigate",
         footer=False,
+        replay=True,
     ),
     KeyAction(
         "4",
@@ -68,6 +73,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Every event in order; Enter opens one",
         "Navigate",
         footer=False,
+        replay=True,
     ),
     KeyAction(
         "5",
@@ -76,6 +82,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Estimated and actual tokens and cost",
         "Navigate",
         footer=False,
+        replay=True,
     ),
     KeyAction(
         "ctrl+pagedown",
@@ -84,6 +91,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Switch to the next tab (also from an editor)",
         "Navigate",
         footer=False,
+        replay=True,
     ),
     KeyAction(
         "ctrl+pageup",
@@ -92,6 +100,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Switch to the previous tab",
         "Navigate",
         footer=False,
+        replay=True,
     ),
     KeyAction("ctrl+s", "save_spec", "Save", "Save the spec file being edited", "Spec"),
     KeyAction(
@@ -152,7 +161,23 @@ ACTIONS: tuple[KeyAction, ...] = (
         "App",
         footer=False,
     ),
-    KeyAction("question_mark,f1", "help", "Help", "This screen: every key and command", "App"),
+    KeyAction(
+        "h",
+        "export_html",
+        "Export HTML",
+        "Write the run as one self-contained HTML page (.planning/trace.html)",
+        "App",
+        short="Export",
+        replay=True,
+    ),
+    KeyAction(
+        "question_mark,f1",
+        "help",
+        "Help",
+        "This screen: every key and command",
+        "App",
+        replay=True,
+    ),
     KeyAction(
         "q,ctrl+q",
         "quit",
@@ -160,6 +185,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Quit (stops a run; warns about unsaved edits)",
         "App",
         priority=False,
+        replay=True,
     ),
 )
 """The actions in the order the help screen lists them."""
@@ -181,6 +207,24 @@ PALETTE_EXTRA: tuple[KeyAction, ...] = (
     ),
 )
 """Palette-only commands (no key)."""
+
+
+_LIVE_ONLY = frozenset(item.action for item in (*ACTIONS, *PALETTE_EXTRA) if not item.replay)
+
+
+def action_text(action: str, parameters: tuple[object, ...] = ()) -> str:
+    """The action as the table spells it: ``show_tab`` + ``('spec',)`` → ``show_tab('spec')``."""
+    if not parameters:
+        return action
+    return f"{action}({', '.join(repr(p) for p in parameters)})"
+
+
+def hidden_in_replay(action: str, parameters: tuple[object, ...] = ()) -> bool:
+    """True for the table's actions that a read-only replay does not offer.
+
+    Actions outside the table (Textual's own, widgets') are never hidden.
+    """
+    return action_text(action, parameters) in _LIVE_ONLY
 
 
 def bindings() -> list[BindingType]:

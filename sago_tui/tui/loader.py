@@ -41,6 +41,8 @@ class ProjectSnapshot:
     records: dict[str, str] = field(default_factory=dict)
     """Task id → ``passed``, ``failed`` or ``skipped`` from STATE.md."""
     record_errors: dict[str, str] = field(default_factory=dict)
+    has_trace: bool = False
+    """A run (or plan) left ``.planning/trace.jsonl`` behind: ``h`` can export it."""
 
 
 def read_spec(project: Project, name: str) -> tuple[str | None, str]:
@@ -85,6 +87,7 @@ def load_snapshot(project: Project) -> ProjectSnapshot:
         if problem:
             snapshot.spec_errors[name] = problem
     load_plan_state(project, snapshot)
+    snapshot.has_trace = project.latest_trace_path.is_file()
     if project.state_path.is_file():
         try:
             records = StateStore(project.state_path).snapshot().records

@@ -8,7 +8,6 @@ path (an outage, recording) talk to :class:`~tests.llm_server.FakeLLMServer`.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,8 +17,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from tests.llm_server import file_answer
+from tests.subprocess_env import isolated_env
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ANSI = "\x1b["
 
 
@@ -97,19 +96,7 @@ def write_cassette(path: Path, phases: Sequence[Sequence[T]], *, with_plan: bool
 
 def base_env(tmp: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """A minimal environment: no user config, no CI variables, no inherited secrets."""
-    home = tmp / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "LANG": "C.UTF-8",
-        "PYTHONPATH": str(REPO_ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-    }
-    env.update(extra or {})
-    return env
+    return isolated_env(tmp / "home", extra)
 
 
 def sago(

@@ -33,8 +33,7 @@ from sago_tui.core.settings import RunOptions, Settings
 from sago_tui.core.state import StateSnapshot, parse_state
 from sago_tui.core.trace import read_trace
 from tests.llm_server import FakeLLMServer, RecordedRequest, Reply, env_for, settings_for
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.subprocess_env import isolated_env as clean_subprocess_env
 
 _TASK_PROMPT = re.compile(r"Write the files for task (\S+) \(")
 _FIX_PROMPT = re.compile(r"^Task (\S+): ", re.MULTILINE)
@@ -166,21 +165,7 @@ def run_in_process(
 
 def isolated_env(tmp: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """A minimal environment for a subprocess: no user config, no inherited secrets."""
-    home = tmp / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "LANG": "C.UTF-8",
-        "PYTHONPATH": str(REPO_ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-        "NO_COLOR": "1",
-    }
-    if extra:
-        env.update(extra)
-    return env
+    return clean_subprocess_env(tmp / "home", {"NO_COLOR": "1", **(extra or {})})
 
 
 def server_env(tmp: Path, server: FakeLLMServer, **extra: str) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """The full detail of one event: prompt and response, a diff, verify output, or its data.
 
 Events older than the Log's in-memory window are read back from the run's trace file
-(by run id, type and span id) in the background.
+(by run id, type and span id) in the background: from the project's traces directory,
+or from the one trace file a replay was opened on.
 """
 
 from __future__ import annotations
@@ -25,12 +26,19 @@ from sago_tui.tui.formatting import summary
 Locator = tuple[str, str, str]
 
 
-def find_event(traces_dir: Path, locator: Locator) -> Event | None:
-    """The event with (run id, event type, span id) from ``traces_dir``, or None."""
+def find_event(source: Path, locator: Locator) -> Event | None:
+    """The event with (run id, event type, span id), or None.
+
+    ``source`` is a traces directory (the run's file is ``<run id>.jsonl`` in it) or a
+    single trace file (a replay's: every line is of that run).
+    """
     run_id, event_type, span_id = locator
-    path = traces_dir / f"{run_id}.jsonl"
-    if not run_id or not path.is_file():
-        return None
+    if source.is_file():
+        path = source
+    else:
+        path = source / f"{run_id}.jsonl"
+        if not run_id or not path.is_file():
+            return None
     for record in read_trace(path):
         if record.get("span_id") == span_id and record.get("event_type") == event_type:
             return from_record(record)
@@ -81,12 +89,12 @@ class EventDetailScreen(ModalScreen[None]):
     ]
 
     def __init__(
-        self, event: Event | None, locator: Locator | None = None, traces_dir: Path | None = None
+        self, event: Event | None, locator: Locator | None = None, source: Path | None = None
     ) -> None:
         super().__init__(classes="modal")
         self.event = event
         self.locator = locator
-        self.traces_dir = traces_dir
+        self.source = source  # a traces directory or one trace file (see find_event)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog detail", id="detail-body"):
@@ -103,8 +111,8 @@ class EventDetailScreen(ModalScreen[None]):
 
     async def _load(self) -> None:
         event = None
-        if self.locator is not None and self.traces_dir is not None:
-            event = await asyncio.to_thread(find_event, self.traces_dir, self.locator)
+        if self.locator is not None and self.source is not None:
+            event = await asyncio.to_thread(find_event, self.source, self.locator)
         if event is None:
             self.query_one("#detail-head", Static).update(
                 "This event is no longer in memory and was not found in the trace files."

@@ -18,6 +18,10 @@ INTRO = (
     "Write the spec, generate a plan, review and approve it, then run: every task is one "
     "LLM call that writes its files and a verify command that proves them."
 )
+REPLAY_INTRO = (
+    "A recorded run, replayed read-only: its Feed cards, Log rows, plan and costs as they "
+    "were. Nothing here changes a project or calls an LLM."
+)
 OTHER_KEYS = (
     ("Tab / Shift+Tab", "Move between panes and fields"),
     ("↑ ↓ Enter", "Tree, Feed and Log: move; Enter opens an event's detail"),
@@ -30,12 +34,17 @@ def _row(keys: str, text: str) -> Content:
     return Content.assemble((f"  {keys:<14}", "bold $accent"), text, "\n")
 
 
-def help_content() -> Content:
-    """The help text: keys by group, other keys, the status icons."""
-    parts: list[Content | tuple[str, str] | str] = [(INTRO, "$text-muted"), "\n"]
+def help_content(*, replay: bool = False) -> Content:
+    """The help text: keys by group, other keys, the status icons.
+
+    A replay lists only the actions it offers (the keymap's ``replay`` ones).
+    """
+    intro = REPLAY_INTRO if replay else INTRO
+    parts: list[Content | tuple[str, str] | str] = [(intro, "$text-muted"), "\n"]
     groups: dict[str, list[KeyAction]] = {}
     for item in (*ACTIONS, *PALETTE_EXTRA):
-        groups.setdefault(item.group, []).append(item)
+        if item.replay or not replay:
+            groups.setdefault(item.group, []).append(item)
     for group, items in groups.items():
         parts += ["\n", (group, "bold $text-primary"), "\n"]
         for item in items:
@@ -56,10 +65,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,f1,question_mark", "close", "Close"),
     ]
 
+    def __init__(self, *, replay: bool = False) -> None:
+        super().__init__()
+        self.replay = replay
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help", id="help-body"):
             yield Static("sago-tui — keys and commands", classes="dialog-title")
-            yield Static(help_content(), id="help-text")
+            yield Static(help_content(replay=self.replay), id="help-text")
 
     def on_mount(self) -> None:
         """Scroll with the arrow keys straight away."""

@@ -39,6 +39,7 @@ class CostTable(Vertical):
         self.estimate: RunEstimate | None = None
         self.max_cost: float | None = None
         self.note = "Estimating…"
+        self.no_budget = "no budget (set max cost with ctrl+e)"
         self._dirty: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -172,7 +173,7 @@ class CostTable(Vertical):
             parts.append(self.note)
         parts.append(f"spent {money(self.session.cost)} ({tokens(self.session.tokens)} tok)")
         if self.max_cost is None:
-            parts.append("no budget (set max cost with ctrl+e)")
+            parts.append(self.no_budget)
         else:
             share = f" · {self.session.cost / self.max_cost:.0%} used" if self.max_cost else ""
             parts.append(f"budget {money(self.max_cost)}{share}")

@@ -22,6 +22,7 @@ PHASE_LABELS: dict[str, str] = {
     "passed": "Passed",
     "failed": "Failed",
     "stopped": "Stopped",
+    "replaying": "Replaying",
 }
 BAR_WIDTH = 12
 
