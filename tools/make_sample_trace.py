@@ -34,13 +34,12 @@ from typing import Any
 from sago_tui.config import load_settings
 from sago_tui.core.approval import ApprovalDecision
 from sago_tui.core.bus import EventBus
-from sago_tui.core.demo import DEMO_MODEL, build_cassette, prepare_demo
+from sago_tui.core.demo import build_cassette, demo_interaction, prepare_demo
 from sago_tui.core.llm_types import LLMRequest, LLMResponse
 from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.plan import Plan, PlanIssue
 from sago_tui.core.project import Project
 from sago_tui.core.replay import ReplayClient
-from sago_tui.core.tokens import count_tokens
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "sago_tui" / "templates" / "demo" / "sample-trace.jsonl"
@@ -122,22 +121,6 @@ class PacedClient:
         return dataclasses.replace(response, duration_s=time.monotonic() - started)
 
 
-def _interaction(purpose: str, task_id: str | None, content: str) -> dict[str, object]:
-    return {
-        "purpose": purpose,
-        "task_id": task_id,
-        "attempt": 1,
-        "prompt_sha256": "",
-        "response": {
-            "content": content,
-            "finish_reason": "stop",
-            "prompt_tokens": 0,
-            "completion_tokens": count_tokens(content, DEMO_MODEL),
-            "model": DEMO_MODEL,
-        },
-    }
-
-
 def _cassettes(root: Path) -> tuple[Path, Path, str]:
     """Cassettes for the setup run and the recorded run, and the setup run's PLAN.md."""
     bundled = build_cassette()
@@ -150,9 +133,9 @@ def _cassettes(root: Path) -> tuple[Path, Path, str]:
     )
     setup_plan = plan_text[: plan_text.index('  <phase name="Phase 2')] + "</phases>\n```\n"
     setup = [i for i in items if i["task_id"] in ("1.1", "1.2")]
-    recorded = [_interaction("plan", None, extended)]
+    recorded = [demo_interaction("plan", None, extended)]
     recorded += [i for i in items if i["task_id"] in ("2.1", "3.1", "3.2")]
-    recorded.append(_interaction("task", "2.2", README_ANSWER))
+    recorded.append(demo_interaction("task", "2.2", README_ANSWER))
     paths = []
     for name, interactions in (("setup.json", setup), ("sample.json", recorded)):
         path = root / ".planning" / "cassettes" / name

@@ -14,9 +14,10 @@ import re
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from sago_tui.core.atomic import atomic_write_text
-from sago_tui.core.cassette import CASSETTE_VERSION
+from sago_tui.core.cassette import CASSETTE_VERSION, Interaction
 from sago_tui.core.errors import ProjectError
 from sago_tui.core.state import initial_state_text
 from sago_tui.core.tokens import count_tokens
@@ -34,6 +35,23 @@ replay = ".planning/cassettes/{CASSETTE_NAME}"
 auto_retry = true
 """
 _HEADER = re.compile(r"^<!--\s*replay:(?P<fields>[^>]*)-->\s*\n?")
+
+
+def demo_interaction(
+    purpose: str, task_id: str | None, content: str, attempt: int = 1
+) -> dict[str, Any]:
+    """One recorded answer of the demo, as a cassette entry (prompt size left to the replay)."""
+    return Interaction(
+        purpose=purpose,
+        task_id=task_id,
+        attempt=attempt,
+        prompt_sha256="",
+        content=content,
+        finish_reason="stop",
+        prompt_tokens=0,
+        completion_tokens=count_tokens(content, DEMO_MODEL),
+        model=DEMO_MODEL,
+    ).to_record()
 
 
 def _demo_root() -> Traversable:
@@ -64,20 +82,9 @@ def build_cassette() -> dict[str, object]:
             raise ProjectError(f"demo answer {item.name} has no replay header")
         fields = dict(pair.split("=", 1) for pair in header.group("fields").split())
         content = text[header.end() :]
+        attempt = int(fields.get("attempt", "1"))
         interactions.append(
-            {
-                "purpose": fields["purpose"],
-                "task_id": fields.get("task_id"),
-                "attempt": int(fields.get("attempt", "1")),
-                "prompt_sha256": "",
-                "response": {
-                    "content": content,
-                    "finish_reason": "stop",
-                    "prompt_tokens": 0,
-                    "completion_tokens": count_tokens(content, DEMO_MODEL),
-                    "model": DEMO_MODEL,
-                },
-            }
+            demo_interaction(fields["purpose"], fields.get("task_id"), content, attempt)
         )
     return {"version": CASSETTE_VERSION, "model": DEMO_MODEL, "interactions": interactions}
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from sago_tui.core.cassette import Interaction
 from tests.llm_server import file_answer
 from tests.subprocess_env import isolated_env
 
@@ -70,19 +71,8 @@ def make_project(root: Path, phases: Sequence[Sequence[T]] | None) -> Path:
 
 def interaction(purpose: str, task_id: str | None, content: str) -> dict[str, Any]:
     """One recorded answer in the cassette format (``sago_tui.core.cassette``)."""
-    return {
-        "purpose": purpose,
-        "task_id": task_id,
-        "attempt": 1,
-        "prompt_sha256": "",
-        "response": {
-            "content": content,
-            "finish_reason": "stop",
-            "prompt_tokens": 120,
-            "completion_tokens": 30,
-            "model": "gpt-4o",
-        },
-    }
+    record = Interaction(purpose, task_id, 1, "", content, "stop", 120, 30, "gpt-4o")
+    return record.to_record()
 
 
 def write_cassette(path: Path, phases: Sequence[Sequence[T]], *, with_plan: bool = False) -> Path:
