@@ -79,32 +79,10 @@ class TaskRunner:
         response, estimate = self._call(task, messages, "task", 1, "ExecutorAgent")
         written: set[str] = set()
         attempt = self._apply(task, response, 1, "ExecutorAgent", written)
-        attempts = 1
         fixes = 0
-        while attempt.failure and self.options.auto_retry:
-            failure = attempt.failure
-            if not fixable_by_files(failure):
-                self._fix_event(task, fixes + 1, failure, "gave_up", "no fix can cure this error")
-                break
-            if fixes >= self.options.max_retries:
-                break
-            fixes += 1
-            attempts += 1
-            files = {name: self._read(name) for name in task.files}
-            fix = fix_messages(task, failure, tail_lines(attempt.output, 60), files, fixes)
-            fix_response, _ = self._call(task, fix, "fix", fixes + 1, "SelfHealingAgent")
-            retried = self._apply(task, fix_response, fixes + 1, "SelfHealingAgent", written)
-            if retried.failure is None:
-                self._fix_event(task, fixes, failure, "fixed", "verify passed after the fix")
-            elif retried.output and normalise_output(retried.output) == normalise_output(
-                attempt.output
-            ):
-                self._fix_event(task, fixes, failure, "gave_up", "the same failure came back")
-                attempt = retried
-                break
-            else:
-                self._fix_event(task, fixes, failure, "failed", retried.failure.summary)
-            attempt = retried
+        if attempt.failure and self.options.auto_retry:
+            attempt, fixes = self._fix_loop(task, attempt, written)
+        attempts = 1 + fixes
         totals = self.gateway.ledger.for_task(task.id)
         outcome = TaskOutcome(
             task_id=task.id,
@@ -126,6 +104,33 @@ class TaskRunner:
             lines = tail_lines(self.redactor.redact(attempt.output), DETAIL_LINES)
             outcome.detail = lines.splitlines() if lines else []
         return outcome
+
+    def _fix_loop(self, task: Task, attempt: _Attempt, written: set[str]) -> tuple[_Attempt, int]:
+        """Targeted fixes (``--auto-retry``), each verified; returns the last state and fixes."""
+        fixes = 0
+        while attempt.failure is not None:
+            failure = attempt.failure
+            if not fixable_by_files(failure):
+                self._fix_event(task, fixes + 1, failure, "gave_up", "no fix can cure this error")
+                break
+            if fixes >= self.options.max_retries:
+                break
+            fixes += 1
+            files = {name: self._read(name) for name in task.files}
+            fix = fix_messages(task, failure, tail_lines(attempt.output, 60), files, fixes)
+            fix_response, _ = self._call(task, fix, "fix", fixes + 1, "SelfHealingAgent")
+            retried = self._apply(task, fix_response, fixes + 1, "SelfHealingAgent", written)
+            if retried.failure is None:
+                self._fix_event(task, fixes, failure, "fixed", "verify passed after the fix")
+            elif retried.output and normalise_output(retried.output) == normalise_output(
+                attempt.output
+            ):
+                self._fix_event(task, fixes, failure, "gave_up", "the same failure came back")
+                return retried, fixes
+            else:
+                self._fix_event(task, fixes, failure, "failed", retried.failure.summary)
+            attempt = retried
+        return attempt, fixes
 
     def _task_messages(self, task: Task) -> Messages:
         context = build_task_context(self.project, task, self.plan, self.shared, emit=self.bus.emit)
