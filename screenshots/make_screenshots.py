@@ -1,10 +1,12 @@
 """Screenshots of the app for the README, taken from the real app in a virtual terminal.
 
     python screenshots/make_screenshots.py           # from the repository root
+    python screenshots/make_screenshots.py 10-replay # only the shots named
 
 Each state is reached like the snapshot tests reach it (tests/tui/scenes.py): the app
 opens on a fresh copy of the demo project and recorded engine events are replayed
-into it. ``App.save_screenshot()`` writes the SVG; Chromium (Debian:
+into it; the replay shot opens ``sago-tui trace --demo``'s sample run in the replay
+app. ``App.save_screenshot()`` writes the SVG; Chromium (Debian:
 ``apt-get install chromium``) renders it to PNG with ``--headless --screenshot``.
 Without Chromium only the SVGs are written.
 """
@@ -17,15 +19,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Coroutine
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sago_tui.commands.trace_cmd import sample_records  # noqa: E402
 from sago_tui.core.demo import prepare_demo  # noqa: E402
 from sago_tui.core.project import Project  # noqa: E402
 from tests.tui import scenes  # noqa: E402
-from tests.tui.helpers import DATA, SIZE, make_app  # noqa: E402
+from tests.tui.helpers import DATA, SIZE, make_app, make_replay  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 SHOTS: tuple[tuple[str, scenes.Scene, bool], ...] = (
@@ -38,6 +44,7 @@ SHOTS: tuple[tuple[str, scenes.Scene, bool], ...] = (
     ("07-diff", scenes.event_detail, True),
     ("08-help", scenes.help_screen, True),
 )
+REPLAY_SHOT = "10-replay"  # 09 is the HTML export, taken in a browser
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 
 
@@ -82,10 +89,26 @@ async def shoot(name: str, scene: scenes.Scene, planned: bool) -> Path:
     return path
 
 
+async def shoot_replay(name: str) -> Path:
+    """``sago-tui trace --demo`` once the sample run is in (no pacing: a still image)."""
+    app = make_replay(sample_records(), "sago-tui demo · textstats (sample run)")
+    async with app.run_test(size=SIZE) as pilot:
+        await scenes.replay_view(pilot)
+        await pilot.pause()
+        return Path(app.save_screenshot(f"{name}.svg", path=str(OUT)))
+
+
 def main() -> None:
     chrome = browser()
-    for name, scene, planned in SHOTS:
-        svg = asyncio.run(shoot(name, scene, planned))
+    wanted = set(sys.argv[1:])
+    jobs: list[tuple[str, Callable[[], Coroutine[Any, Any, Path]]]] = [
+        (name, partial(shoot, name, scene, planned)) for name, scene, planned in SHOTS
+    ]
+    jobs.append((REPLAY_SHOT, partial(shoot_replay, REPLAY_SHOT)))
+    for name, job in jobs:
+        if wanted and name not in wanted:
+            continue
+        svg = asyncio.run(job())
         if chrome:
             to_png(svg, svg.with_suffix(".png"), chrome)
         print(f"{svg.name}{' + .png' if chrome else ''}")

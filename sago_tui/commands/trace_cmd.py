@@ -60,9 +60,7 @@ def find_trace(project: Project, run_id: str | None) -> Path:
     raise ProjectError(f"no trace found in {project.planning_dir}; {_NO_TRACE_HINT}")
 
 
-def load_run(
-    project: Project, run_id: str | None
-) -> tuple[list[dict[str, Any]], str, Path]:
+def load_run(project: Project, run_id: str | None) -> tuple[list[dict[str, Any]], str, Path]:
     """The records of the chosen run, a title and its trace file; a clear error if empty."""
     path = find_trace(project, run_id)
     records = list(read_trace(path))

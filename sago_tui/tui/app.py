@@ -79,6 +79,7 @@ class SagoApp(AppActions, App[int]):
         self.gc = GcTuning()
         self.snapshot = ProjectSnapshot(initialized=False)
         self.run_scope: list[str] | None = None
+        self.frame_events = FRAME_EVENTS
         self.trace_source: Path | None = project.traces_dir  # where old Log rows are read back
         self.exporter = HtmlExporter(self, ExportSource(project))
         # The widgets, built here and kept: dispatching a frame never searches the DOM.
@@ -170,10 +171,11 @@ class SagoApp(AppActions, App[int]):
     def drain(self) -> None:
         """Apply buffered engine events to the widgets, in one batch.
 
-        A frame takes at most :data:`FRAME_EVENTS`: after a burst the backlog is spread
-        over the next frames instead of freezing the keyboard for one long frame.
+        A frame takes at most ``frame_events`` (:data:`FRAME_EVENTS`): after a burst the
+        backlog is spread over the next frames instead of freezing the keyboard for one
+        long frame.
         """
-        events = self.bridge.drain(FRAME_EVENTS)
+        events = self.bridge.drain(self.frame_events)
         self.gc.tick(busy=bool(events) or self.engine.busy)
         if events:
             with self.batch_update():

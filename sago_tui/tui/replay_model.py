@@ -1,25 +1,39 @@
-"""What a replay needs to know about a trace before its events are delivered.
+"""What to replay (:class:`Replay`) and what the app must know before delivering it.
 
 One pass of the HTML export's summarizer (:func:`summarize_records`) gives the tasks
 the trace mentions (id, name, phase, files, dependencies), which records belong to
 which task (seed traces have no ``data.task_id``: events between a ``task_start`` and
 its ``task_end`` are that task's) and each record's offset from the start of the run.
 From these come a :class:`Plan` for the tree and cost table, the owners to fill into
-events that lack a task id, and the pacing of ``trace --demo``. Runs in a thread.
+events that lack a task id, and the pacing of ``trace --demo``. No Textual here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sago_tui.core.events import Event, from_record
 from sago_tui.core.plan import Phase, Plan, Task
+from sago_tui.core.project import Project
 from sago_tui.export.model import RunView, TaskSummary, data_of, num, parse_time
 from sago_tui.export.summary import summarize_records
 
 NO_PHASE = "Tasks"
 """The phase name for tasks whose events never name one."""
+
+
+@dataclass
+class Replay:
+    """What to replay: the trace's records, a title, and where they came from."""
+
+    records: list[dict[str, Any]]
+    title: str
+    project: Project | None = None
+    trace_path: Path | None = None
+    """The trace file: Log rows older than the in-memory window are read back from it."""
+    pace: bool = False
 
 
 @dataclass

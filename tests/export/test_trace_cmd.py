@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -127,19 +126,44 @@ def test_replay_without_the_tui_module_suggests_html(
     assert "--html" in err and len(err.strip().splitlines()) == 1
 
 
-def test_replay_gets_the_records_and_title(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def fake_replay(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Replace the real replay (which needs a terminal) and record what it was given."""
+    from sago_tui.tui import replay
+
     seen: dict[str, Any] = {}
 
-    def run_replay(records: list[dict[str, Any]], title: str) -> int:
-        seen.update(records=records, title=title)
+    def run_replay(records: list[dict[str, Any]], title: str, **options: Any) -> int:
+        seen.update(records=records, title=title, **options)
         return 0
 
-    fake = types.ModuleType("sago_tui.tui.replay")
-    fake.run_replay = run_replay  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sago_tui.tui.replay", fake)
+    monkeypatch.setattr(replay, "run_replay", run_replay)
+    return seen
+
+
+def test_replay_gets_the_records_title_and_trace_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = fake_replay(monkeypatch)
     assert main(["trace", "--path", str(project), "--run", RUNS[0]]) == 0
     assert seen["records"][0]["data"]["run_id"] == RUNS[0]
     assert RUNS[0] in seen["title"]
+    assert seen["trace_path"] == project.resolve() / ".planning" / "traces" / f"{RUNS[0]}.jsonl"
+    assert seen["project"] == Project.at(project)
+    assert seen["pace"] is False  # a real run opens whole, at once
+
+
+def test_demo_replay_streams_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    seen = fake_replay(monkeypatch)
+    assert main(["trace", "--demo"]) == 0
+    assert seen["records"] == sample_records()
+    assert seen["pace"] is True and seen["project"] is None and seen["trace_path"] is None
+
+
+def test_replay_needs_a_terminal(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["trace", "--path", str(project)]) == 2  # pytest's stdin is no terminal
+    err = capsys.readouterr().err
+    assert "needs a terminal" in err and "--html" in err
 
 
 def test_export_latest_html_after_a_run(project: Path) -> None:

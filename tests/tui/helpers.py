@@ -21,6 +21,7 @@ from sago_tui.core.settings import Settings
 from sago_tui.core.trace import read_trace
 from sago_tui.tui.app import SagoApp
 from sago_tui.tui.app_config import AppConfig
+from sago_tui.tui.replay import Replay, ReplayApp
 
 DATA = Path(__file__).parent / "data"
 SIZE = (120, 34)
@@ -86,3 +87,17 @@ def feed(app: SagoApp, events: list[Event]) -> None:
     for event in events:
         app.bridge(event)
     app.drain()
+
+
+def make_replay(records: list[dict[str, Any]], title: str = "textstats · run demo",
+                **replay: Any) -> ReplayApp:  # fmt: skip
+    """The replay app on ``records`` with the test config (no pacing unless asked)."""
+    return ReplayApp(Replay(records, title, **replay), app_config())
+
+
+async def replayed(pilot: Pilot[Any]) -> ReplayApp:
+    """Wait until every event of the replay is on screen."""
+    app = pilot.app
+    assert isinstance(app, ReplayApp)
+    await wait_for(pilot, lambda: app.player.finished, "the replay")
+    return app

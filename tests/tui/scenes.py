@@ -21,7 +21,7 @@ from sago_tui.core.outcome import RunResult
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.tui.app import SagoApp
 from sago_tui.tui.messages import EventChosen, JobFinished, PlanApprovalRequested
-from tests.tui.helpers import FakeClock, feed, loaded, recorded, wait_for
+from tests.tui.helpers import FakeClock, feed, loaded, recorded, replayed, wait_for
 
 Scene = Callable[[Pilot[Any]], Awaitable[None]]
 
@@ -194,4 +194,10 @@ async def settings_screen(pilot: Pilot[Any]) -> None:
 
 async def init_offer(pilot: Pilot[Any]) -> None:
     await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "InitScreen", "the offer")
+    await _settle(pilot)
+
+
+async def replay_view(pilot: Pilot[Any]) -> None:
+    """``sago-tui trace`` on a run whose task 2.1 failed: the Feed, read-only, whole."""
+    await replayed(pilot)
     await _settle(pilot)

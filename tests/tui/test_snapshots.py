@@ -10,8 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sago_tui.core.project import Project
+from sago_tui.core.trace import read_trace
 from tests.tui import scenes
-from tests.tui.helpers import SIZE, make_app
+from tests.tui.helpers import DATA, SIZE, make_app, make_replay
 
 SnapCompare = Callable[..., bool]
 
@@ -64,3 +65,11 @@ def test_init_offer(snap_compare: SnapCompare, tmp_path: Path) -> None:
     root = tmp_path / "textstats"
     root.mkdir()
     assert snap(snap_compare, Project.at(root), scenes.init_offer)
+
+
+def test_replay(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    (tmp_path / "textstats").mkdir()
+    trace = DATA / "demo_run_failed.jsonl"
+    app = make_replay(list(read_trace(trace)), "textstats · run 20260115-093000-demo",
+                      project=Project.at(tmp_path / "textstats"), trace_path=trace)  # fmt: skip
+    assert snap_compare(app, terminal_size=SIZE, run_before=scenes.replay_view)

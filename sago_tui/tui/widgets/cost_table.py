@@ -41,6 +41,7 @@ class CostTable(Vertical):
         self.note = "Estimating…"
         self.no_budget = "no budget (set max cost with ctrl+e)"
         self._dirty: set[str] = set()
+        self._stale = False  # the plan changed while the tab was hidden
 
     def compose(self) -> ComposeResult:
         yield Static("No plan to estimate yet — press g to generate it.", id="cost-empty",
@@ -57,7 +58,12 @@ class CostTable(Vertical):
         return self.query_one("#cost-table", DataTable)
 
     def show_plan(self) -> None:
-        """Rebuild the rows for the session's plan."""
+        """Rebuild the rows for the session's plan (when the tab is next shown, if hidden:
+        measuring thousands of new rows costs a DataTable a second or more)."""
+        if not self.is_on_screen:
+            self._stale = True
+            return
+        self._stale = False
         table = self.table
         table.clear()
         plan = self.session.plan
@@ -86,6 +92,8 @@ class CostTable(Vertical):
         self.set_interval(0.5, self._flush)
 
     def on_show(self) -> None:
+        if self._stale:
+            self.show_plan()
         self._flush()
 
     def update_tasks(self, task_ids: set[str]) -> None:
@@ -94,6 +102,8 @@ class CostTable(Vertical):
         self._dirty |= task_ids
 
     def _flush(self) -> None:
+        if not self.is_on_screen:
+            return  # hidden: the rows are redrawn when the tab is shown
         task_ids, self._dirty = self._dirty, set()
         if task_ids:
             self._apply(task_ids)
