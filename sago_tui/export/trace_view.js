@@ -249,7 +249,9 @@
       case "llm_call":
         s.cls = "k-llm";
         s.kind = "llm";
-        s.what = str(d.purpose || "llm") + " call · " + str(d.model) + (d.attempt > 1 ? " · attempt " + d.attempt : "") +
+        // The second call of a task is its first fix: number fixes from 1.
+        s.what = (d.purpose === "fix" ? "fix #" + Math.max(1, (d.attempt || 2) - 1) : str(d.purpose || "llm") +
+          (d.attempt > 1 ? " (retry)" : "")) + " call · " + str(d.model) +
           (d.finish_reason && d.finish_reason !== "stop" ? " · finish: " + d.finish_reason : "");
         s.aside = [
           fmtInt(d.prompt_tokens) + " + " + fmtInt(d.completion_tokens) + " tok",

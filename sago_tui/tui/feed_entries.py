@@ -28,7 +28,7 @@ from sago_tui.core.events import (
     WorkflowStarted,
 )
 from sago_tui.core.text import one_line, tail_lines
-from sago_tui.tui.formatting import diff_stats, money, size, summary, tokens
+from sago_tui.tui.formatting import call_label, diff_stats, money, size, summary, tokens
 
 VERIFY_TAIL_LINES = 4
 MORE = ("  ↵", "$text-muted")  # Enter opens the full detail
@@ -70,7 +70,7 @@ def entry_content(event: Event) -> Content | None:
             return _line("↳", "$text-muted", f"read {event.path} ({size(event.size_bytes)})")
         case LLMCalled():
             text = (
-                f"LLM {event.purpose} #{event.attempt} · {tokens(event.prompt_tokens)}→"
+                f"LLM {call_label(event.purpose, event.attempt)} · {tokens(event.prompt_tokens)}→"
                 f"{tokens(event.completion_tokens)} tok · {money(event.cost_usd)} · "
                 f"{event.duration_s:.1f}s"
             )
@@ -92,7 +92,7 @@ def entry_content(event: Event) -> Content | None:
             text = f"fix #{event.attempt} ({event.category}): {event.outcome}{reason}"
             return _line("↻", style, text)
         case GitCommitted():
-            return _line("⎇", "$success" if event.success else "$warning", summary(event))
+            return _line("⊕", "$success" if event.success else "$warning", summary(event))
         case TaskFinished():
             return _finished(event)
         case TaskSkipped():

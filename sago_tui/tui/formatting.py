@@ -64,6 +64,15 @@ def icon(status: str) -> str:
     return STATUS_ICONS.get(status, "?")
 
 
+def call_label(purpose: str, attempt: int) -> str:
+    """``task``, ``fix #1`` (the second call of a task is its first fix), ``plan (retry)``."""
+    if purpose == "fix":
+        return f"fix #{max(1, attempt - 1)}"
+    if attempt > 1:
+        return f"{purpose} (retry)"
+    return purpose
+
+
 def tokens(count: int) -> str:
     """``12,345``."""
     return f"{count:,}"
@@ -148,7 +157,7 @@ def summary(event: Event) -> str:
             return f"{len(event.text)} characters streamed"
         case LLMCalled():
             return (
-                f"{event.purpose} · {tokens(event.prompt_tokens)}→"
+                f"{call_label(event.purpose, event.attempt)} · {tokens(event.prompt_tokens)}→"
                 f"{tokens(event.completion_tokens)} tok · {money(event.cost_usd)} · "
                 f"{event.duration_s:.1f}s"
             )
