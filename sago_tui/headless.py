@@ -131,10 +131,6 @@ class HeadlessPrinter:
             return event.reason in _PLAIN_MISSES
         return isinstance(event, self._VERBOSE)
 
-    def describe(self, event: Event) -> str | None:
-        """The plain text printed for ``event`` (None: nothing to print)."""
-        return "\n".join(text for text, _ in self.lines(event)) or None
-
     @property
     def width(self) -> int:
         return max(self.console.width, 60)

@@ -6,7 +6,6 @@ counts: ``--require-approval`` then refuses to run (exit 5).
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -88,12 +87,6 @@ def save_approval(
     project.planning_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(project.approval_path, json.dumps(approval.to_json(), indent=2) + "\n")
     return approval
-
-
-def revoke_approval(project: Project) -> None:
-    """Forget any approval (the plan was regenerated)."""
-    with contextlib.suppress(FileNotFoundError):
-        project.approval_path.unlink()
 
 
 def check_approval(project: Project, plan_text: str) -> ApprovalStatus:

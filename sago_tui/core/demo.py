@@ -19,6 +19,7 @@ from typing import Any
 from sago_tui.core.atomic import atomic_write_text
 from sago_tui.core.cassette import CASSETTE_VERSION, Interaction
 from sago_tui.core.errors import ProjectError
+from sago_tui.core.project import Project
 from sago_tui.core.state import initial_state_text
 from sago_tui.core.tokens import count_tokens
 
@@ -60,7 +61,7 @@ def _demo_root() -> Traversable:
 
 def demo_cassette_path(target: Path) -> Path:
     """Where the demo's cassette is written inside the demo project."""
-    return target / ".planning" / "cassettes" / CASSETTE_NAME
+    return Project(target).cassettes_dir / CASSETTE_NAME
 
 
 def is_demo_project(target: Path) -> bool:

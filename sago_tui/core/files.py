@@ -1,4 +1,4 @@
-"""Writing a task's files from an answer (DESIGN.md §5.3), and undoing a failed fix.
+"""Writing a task's files from an answer (DESIGN.md §5.3).
 
 Each block's path goes through :func:`~sago_tui.core.paths.resolve_writable_path`;
 a refused path is reported with a ``FileRefused`` event and skipped, an allowed
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sago_tui.core.atomic import atomic_write_bytes, atomic_write_text
+from sago_tui.core.atomic import atomic_write_text
 from sago_tui.core.errors import ExitCode, SagoError
 from sago_tui.core.events import Event, FileRefused, FileWritten
 from sago_tui.core.fileblocks import FileBlock
@@ -121,34 +121,3 @@ def _allowed(root: Path, path: str) -> Path | None:
         return resolve_writable_path(root, path, (path,))
     except PathRefused:
         return None
-
-
-def snapshot_files(root: Path, paths: Iterable[str]) -> dict[str, bytes | None]:
-    """The current bytes of each writable path (None: absent), keyed by normalised path.
-
-    Paths the writer would refuse are left out, so :func:`restore_files` never
-    touches anything outside the project or protected.
-    """
-    snapshot: dict[str, bytes | None] = {}
-    for raw in paths:
-        target = _allowed(root, raw)
-        if target is None:
-            continue
-        data: bytes | None = None
-        with contextlib.suppress(FileNotFoundError):
-            data = target.read_bytes()
-        snapshot[normalize_relpath(raw)] = data
-    return snapshot
-
-
-def restore_files(root: Path, snapshot: dict[str, bytes | None]) -> None:
-    """Put each file of ``snapshot`` back as it was; delete those that did not exist."""
-    for path, data in snapshot.items():
-        target = _allowed(root, path)
-        if target is None:
-            continue
-        if data is None:
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()
-        else:
-            atomic_write_bytes(target, data)

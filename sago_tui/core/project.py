@@ -56,10 +56,6 @@ class Project:
         return self.root / CONFIG_FILE
 
     @property
-    def env_path(self) -> Path:
-        return self.root / ENV_FILE
-
-    @property
     def planning_dir(self) -> Path:
         return self.root / PLANNING_DIR
 

@@ -59,11 +59,6 @@ class EngineController:
         """True while a job's thread is alive."""
         return not self._done.is_set()
 
-    @property
-    def stopping(self) -> bool:
-        """True once a stop was requested for the current job."""
-        return self.busy and self._cancel is not None and self._cancel.cancelled
-
     def start(self, job: str, settings: Settings, call: Job) -> bool:
         """Run ``call(orchestrator)`` in a thread worker; False if a job is already running."""
         if self.busy:

@@ -11,8 +11,6 @@ from sago_tui.core.events import Event, FileRefused, FileWritten
 from sago_tui.core.fileblocks import FileBlock, parse_file_blocks
 from sago_tui.core.files import (
     FileWriteError,
-    restore_files,
-    snapshot_files,
     write_task_files,
 )
 
@@ -140,31 +138,3 @@ def test_write_failure_raises_file_write_error(
     monkeypatch.setattr("sago_tui.core.files.atomic_write_text", disk_full)
     with pytest.raises(FileWriteError, match=r"could not write a\.py: No space left on device"):
         _write(tmp_path, [FileBlock("a.py", "x\n", 1)], ["a.py"])
-
-
-def test_snapshot_and_restore(tmp_path: Path) -> None:
-    root = tmp_path / "proj"
-    root.mkdir()
-    (root / "a.py").write_bytes(b"old a\n")
-    (root / "bin.dat").write_bytes(b"\x00\x01\x02")
-    paths = ["a.py", "./new.py", "bin.dat", "../outside.txt", "PLAN.md"]
-    snapshot = snapshot_files(root, paths)
-    assert snapshot == {"a.py": b"old a\n", "new.py": None, "bin.dat": b"\x00\x01\x02"}
-    (root / "a.py").write_text("fixed a\n")
-    (root / "new.py").write_text("created\n")
-    (root / "bin.dat").write_bytes(b"changed")
-    (root / "PLAN.md").write_text("plan\n")
-    (tmp_path / "outside.txt").write_text("not ours\n")
-    restore_files(root, snapshot)
-    assert (root / "a.py").read_bytes() == b"old a\n"
-    assert (root / "bin.dat").read_bytes() == b"\x00\x01\x02"
-    assert not (root / "new.py").exists()
-    # Paths the writer could never touch are left alone by restore too.
-    assert (root / "PLAN.md").read_text() == "plan\n"
-    assert (tmp_path / "outside.txt").read_text() == "not ours\n"
-
-
-def test_restore_of_absent_file_that_stays_absent(tmp_path: Path) -> None:
-    snapshot = snapshot_files(tmp_path, ["gone.py"])
-    restore_files(tmp_path, snapshot)
-    assert not (tmp_path / "gone.py").exists()

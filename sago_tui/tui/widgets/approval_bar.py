@@ -7,8 +7,6 @@ from textual.widgets import Static
 
 from sago_tui.core.approval import ApprovalStatus
 
-STATES = ("pending", "approved", "unapproved", "stale", "none")
-
 
 class ApprovalBar(Static):
     """One line; its ``-<state>`` class (``-pending``, ``-approved``…) sets the colours."""
