@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -24,3 +26,19 @@ def isolated_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str
     }
     env.update(extra or {})
     return env
+
+
+def run_sago(
+    args: Sequence[str | Path], env: Mapping[str, str], *, cwd: Path | None = None, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """``python -m sago_tui ARGS`` to completion, stdin closed, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "sago_tui", *map(str, args)],
+        env=dict(env),
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -10,7 +10,6 @@ streams it into the app over a few seconds, like a live run.
 from __future__ import annotations
 
 import argparse
-import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -115,17 +114,8 @@ def open_replay(
     ``trace_path`` lets the app read old Log rows back from disk; ``pace`` streams the
     events over a few seconds (the demo) instead of showing the whole run at once.
     """
-    try:
-        from sago_tui.tui.replay import run_replay
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("sago_tui.tui.replay", "sago_tui.tui"):
-            raise  # a real missing dependency must not be hidden
-        print(
-            "sago-tui: the in-app replay is not available in this version; "
-            "export the run with `sago-tui trace --html FILE` and open it in a browser",
-            file=sys.stderr,
-        )
-        return int(ExitCode.BAD_INPUT)
+    from sago_tui.tui.replay import run_replay  # Textual loads only for the app
+
     return int(run_replay(records, title, project=project, trace_path=trace_path, pace=pace))
 
 

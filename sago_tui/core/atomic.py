@@ -11,6 +11,14 @@ import os
 import tempfile
 from pathlib import Path
 
+TEMP_SUFFIX = ".tmp"
+
+
+def is_temp_file(name: str) -> bool:
+    """True for a temporary file of :func:`atomic_write_bytes` (``.NAME.xxxx.tmp``), which
+    exists only while a write is in flight or after a crash mid-write."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX) and name.count(".") >= 3
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically, keeping an existing file's mode."""
@@ -18,7 +26,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     mode: int | None = None
     with contextlib.suppress(FileNotFoundError):
         mode = path.stat().st_mode & 0o7777
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

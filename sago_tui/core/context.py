@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sago_tui.core.atomic import is_temp_file
 from sago_tui.core.events import Event, FileRead
 from sago_tui.core.fileblocks import render_file_block
 from sago_tui.core.plan import Plan, Task
@@ -179,6 +180,8 @@ def scan_tree(root: Path, limit: int = TREE_LIMIT) -> Section:
         is_dir = entry.is_dir(follow_symlinks=False)  # symlinked dirs: listed, not followed
         if is_dir and (entry.name in IGNORED_DIRS or entry.name.endswith(".egg-info")):
             continue
+        if not is_dir and is_temp_file(entry.name):
+            continue  # a write in flight (a parallel task's STATE.md, say), not project content
         total += 1
         rel = f"{prefix}{entry.name}/" if is_dir else prefix + entry.name
         if len(lines) < limit:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -115,15 +114,6 @@ def test_demo_exports_the_sample_run(
 def test_sample_run_has_no_local_paths() -> None:
     text = json.dumps(sample_records())
     assert "/tmp/" not in text and "/work/" not in text and "/root/" not in text
-
-
-def test_replay_without_the_tui_module_suggests_html(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setitem(sys.modules, "sago_tui.tui.replay", None)  # import fails
-    assert main(["trace", "--path", str(project)]) == 2
-    err = capsys.readouterr().err
-    assert "--html" in err and len(err.strip().splitlines()) == 1
 
 
 def fake_replay(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from sago_tui.core.cassette import Interaction
 from tests.llm_server import file_answer
-from tests.subprocess_env import isolated_env
+from tests.subprocess_env import isolated_env, run_sago
 
 ANSI = "\x1b["
 
@@ -97,16 +96,7 @@ def sago(
     timeout: float = 60,
 ) -> subprocess.CompletedProcess[str]:
     """``python -m sago_tui ARGS`` to completion, stdin closed, output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "sago_tui", *map(str, args)],
-        env=dict(env),
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_sago(args, env, cwd=cwd, timeout=timeout)
 
 
 def headless(

@@ -34,6 +34,7 @@ from sago_tui.core.state import StateSnapshot, parse_state
 from sago_tui.core.trace import read_trace
 from tests.llm_server import FakeLLMServer, RecordedRequest, Reply, env_for, settings_for
 from tests.subprocess_env import isolated_env as clean_subprocess_env
+from tests.subprocess_env import run_sago
 
 _TASK_PROMPT = re.compile(r"Write the files for task (\S+) \(")
 _FIX_PROMPT = re.compile(r"^Task (\S+): ", re.MULTILINE)
@@ -182,16 +183,7 @@ def run_cli(
     args: Sequence[str], env: Mapping[str, str], *, cwd: Path | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run ``sago-tui ARGS`` to completion (stdin closed) and capture its output."""
-    return subprocess.run(
-        sago_command(*args),
-        env=dict(env),
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_sago(args, env, cwd=cwd, timeout=timeout)
 
 
 def run_headless(

@@ -224,6 +224,15 @@ def test_tree_skips_ignored_dirs_and_lists_dirs_before_their_files(project: Proj
     ]
 
 
+def test_tree_skips_atomic_write_temp_files(tmp_path: Path) -> None:
+    # Left by a write in flight (a parallel task's STATE.md) or by a crash mid-write.
+    _write(tmp_path, ".STATE.md.l6xoedki.tmp", "half")
+    _write(tmp_path, "src/.app.py.k2j3.tmp", "half")
+    _write(tmp_path, "src/app.py", "")
+    _write(tmp_path, "notes.tmp", "a user's own file")
+    assert scan_tree(tmp_path).text.splitlines() == ["notes.tmp", "src/", "src/app.py"]
+
+
 def test_tree_is_capped(tmp_path: Path) -> None:
     for i in range(450):
         _write(tmp_path, f"pkg/m{i:03}.py", "")
