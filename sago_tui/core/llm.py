@@ -24,6 +24,7 @@ from sago_tui.core.errors import Cancelled, LLMError
 from sago_tui.core.llm_errors import backoff_delay, classify, final_error
 from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse, RetryCallback
 from sago_tui.core.pricing import cost_of
+from sago_tui.core.prompt_cache import needs_cache_control, with_breakpoint
 from sago_tui.core.settings import LLMSettings
 from sago_tui.core.tokens import count_tokens
 
@@ -65,29 +66,37 @@ class _Outcome:
     prompt_tokens: int | None
     completion_tokens: int | None
     model: str | None
+    cached_tokens: int = 0
 
 
-def _usage(obj: Any) -> tuple[int | None, int | None]:
+def _usage(obj: Any) -> tuple[int | None, int | None, int]:
+    """``(prompt, completion, cached prompt tokens)`` of a response or usage chunk."""
     usage = getattr(obj, "usage", None)
     if usage is None:
-        return None, None
+        return None, None, 0
     prompt = getattr(usage, "prompt_tokens", None)
     completion = getattr(usage, "completion_tokens", None)
+    # OpenAI reports prompt_tokens_details.cached_tokens; litellm maps Anthropic's
+    # cache_read_input_tokens there too, and keeps it as its own attribute as well.
+    details = getattr(usage, "prompt_tokens_details", None)
+    found = (getattr(details, "cached_tokens", None), getattr(usage, "cache_read_input_tokens", 0))
+    cached = max((n for n in found if isinstance(n, int)), default=0)
     return (
         prompt if isinstance(prompt, int) else None,
         completion if isinstance(completion, int) else None,
+        cached,
     )
 
 
 def _plain_outcome(response: Any) -> _Outcome:
     """A non-streamed litellm ``ModelResponse`` as plain data."""
-    prompt, completion = _usage(response)
+    prompt, completion, cached = _usage(response)
     model = getattr(response, "model", None)
     choices = getattr(response, "choices", None) or []
     if not choices:  # no finish reason: reported as an incomplete answer, and retried
-        return _Outcome("", None, prompt, completion, model)
+        return _Outcome("", None, prompt, completion, model, cached)
     content = getattr(choices[0].message, "content", None) or ""
-    return _Outcome(content, choices[0].finish_reason, prompt, completion, model)
+    return _Outcome(content, choices[0].finish_reason, prompt, completion, model, cached)
 
 
 def _stream_outcome(
@@ -97,22 +106,23 @@ def _stream_outcome(
     parts: list[str] = []
     finish: str | None = None
     prompt = completion = None
+    cached = 0
     model = None
     for chunk in response:
         if stop.is_set():  # abandoned by the caller: release the connection
             getattr(response, "close", lambda: None)()
             return None
         model = getattr(chunk, "model", None) or model
-        chunk_prompt, chunk_completion = _usage(chunk)
+        chunk_prompt, chunk_completion, chunk_cached = _usage(chunk)
         if chunk_prompt is not None:  # the usage chunk comes last, with no choices
-            prompt, completion = chunk_prompt, chunk_completion
+            prompt, completion, cached = chunk_prompt, chunk_completion, chunk_cached
         for choice in getattr(chunk, "choices", None) or []:
             text = getattr(choice.delta, "content", None)
             if text:
                 parts.append(text)
                 out.put(("delta", text))
             finish = getattr(choice, "finish_reason", None) or finish
-    return _Outcome("".join(parts), finish, prompt, completion, model)
+    return _Outcome("".join(parts), finish, prompt, completion, model, cached)
 
 
 def _run_call(
@@ -179,7 +189,7 @@ class LiteLLMClient:
         settings = self._settings
         kwargs: dict[str, Any] = {
             "model": self.model,
-            "messages": request.as_messages(),
+            "messages": self._messages(request),
             "temperature": settings.temperature,
             "max_tokens": request.max_tokens or settings.max_tokens,
             "timeout": settings.timeout,
@@ -194,6 +204,13 @@ class LiteLLMClient:
         if settings.stream:
             kwargs["stream_options"] = {"include_usage": True}
         return kwargs
+
+    def _messages(self, request: LLMRequest) -> list[dict[str, Any]]:
+        """The wire messages; a cache breakpoint ends the shared prefix where one is needed."""
+        messages: list[dict[str, Any]] = list(request.as_messages())
+        if request.cache_prefix and needs_cache_control(self.model):
+            return with_breakpoint(messages, request.cache_prefix)
+        return messages
 
     def _error(self, exc: BaseException) -> LLMError:
         key = self._settings.api_key.get() if self._settings.api_key else None
@@ -251,13 +268,16 @@ class LiteLLMClient:
                 retryable=True,
             )
         prompt, completion = outcome.prompt_tokens, outcome.completion_tokens
+        cached = outcome.cached_tokens
         if prompt is None or completion is None:
             # Some servers send no usage in streams: count locally rather than report zero.
             prompt = count_tokens(request.prompt_text, self.model)
             completion = count_tokens(outcome.content, self.model)
-        cost = cost_of(self.model, prompt, completion)
+            cached = 0
+        cached = min(cached, prompt)
+        cost = cost_of(self.model, prompt, completion, cached)
         if cost is None and outcome.model:
-            cost = cost_of(outcome.model, prompt, completion)
+            cost = cost_of(outcome.model, prompt, completion, cached)
         return LLMResponse(
             content=outcome.content,
             model=outcome.model or self.model,
@@ -266,4 +286,5 @@ class LiteLLMClient:
             completion_tokens=completion,
             duration_s=duration,
             cost_usd=cost,
+            cached_tokens=cached,
         )

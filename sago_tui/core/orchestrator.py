@@ -214,6 +214,7 @@ class Orchestrator:
         runner = TaskRunner(
             self.project, plan, self.gateway,
             self.bus, self.settings.run, shared, self.redactor, self.cancel,
+            edit_format=self.settings.llm.edit_format,
         )  # fmt: skip
         loop = RunLoop(
             plan, self.settings.run, self.bus, runner.gateway, self.state, cache, runner,
