@@ -74,7 +74,8 @@ class Reply:
     the text lengths. ``cached_tokens`` is reported as ``prompt_tokens_details.cached_tokens``
     (OpenAI's field for prompt-cache hits); None reports none, unless the server's
     ``prompt_cache`` is on, which imitates OpenAI's automatic cache.
-    ``error_message``/``error_code`` fill the JSON error body of a non-200 reply (``code="insufficient_quota"`` imitates an exhausted account).
+    ``error_message``/``error_code`` fill the JSON error body of a non-200 reply
+    (``code="insufficient_quota"`` imitates an exhausted account).
     ``chunk_chars`` is how many characters of ``content`` go into each stream chunk;
     ``send_usage=False`` leaves usage out of both plain and streamed answers.
     """

@@ -63,6 +63,7 @@ class Session:
         self.outcome = ""
         self.scope: set[str] = set()
         self.tokens = 0
+        self.cached_tokens = 0  # prompt tokens served by the provider's prompt cache
         self.cost = 0.0
         self.started_at: float | None = None
         self.duration: float | None = None
@@ -124,6 +125,7 @@ class Session:
         """A job starts: reset totals; ``scope`` (None: every task) bounds the progress."""
         self.scope = set(self.tasks if scope is None else scope) & set(self.tasks)
         self.tokens, self.cost, self.outcome = 0, 0.0, ""
+        self.cached_tokens = 0
         self.started_at, self.duration = self.clock(), None
 
     def apply(self, event: Event) -> str | None:
@@ -135,9 +137,11 @@ class Session:
                     self.tasks[task_id].live = None
             case WorkflowFinished():
                 self.tokens, self.cost = event.total_tokens, event.cost_usd
+                self.cached_tokens = event.cached_tokens
                 self.duration = event.duration_s
             case LLMCalled():
                 self.tokens += event.total_tokens
+                self.cached_tokens += event.cached_tokens
                 self.cost += event.cost_usd or 0.0
                 if view is not None:
                     view.tokens += event.total_tokens
