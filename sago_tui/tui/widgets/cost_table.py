@@ -184,8 +184,8 @@ class CostTable(Vertical):
                 parts.append(f"prompt cache could save {money(saving)}")
         elif self.note:
             parts.append(self.note)
-        cached = cached_note(self.session.cached_tokens)
-        parts.append(f"spent {money(self.session.cost)} ({tokens(self.session.tokens)} tok{cached})")
+        used = f"{tokens(self.session.tokens)} tok{cached_note(self.session.cached_tokens)}"
+        parts.append(f"spent {money(self.session.cost)} ({used})")
         if self.max_cost is None:
             parts.append(self.no_budget)
         else:
