@@ -30,6 +30,9 @@ from sago_tui.core.tokens import count_tokens
 
 _POLL_S = 0.1  # how often a waiting caller looks at the cancel token
 _import_lock = threading.Lock()
+_warm_lock = threading.Lock()
+_warmed: set[tuple[str, str | None, bool]] = set()
+_loaded = threading.Event()
 log = logging.getLogger(__name__)
 _litellm: Any = None
 
@@ -54,7 +57,72 @@ def _load_litellm() -> Any:
             for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
             _litellm = litellm
+            _loaded.set()
         return _litellm
+
+
+def litellm_loaded() -> bool:
+    """True once litellm is imported: until then a first call waits on the import
+    (front ends may say "connecting to the model…")."""
+    return _loaded.is_set()
+
+
+def preload(settings: LLMSettings | None = None) -> None:
+    """Import litellm (and warm the client for ``settings``) in a background thread.
+
+    Called as soon as a command knows it will call the model, so the seconds of the
+    import overlap plan loading, cache checks and the user's review. Idempotent.
+    """
+    key = None if settings is None else _warm_key(settings)
+    if (key is None and _loaded.is_set()) or key in _warmed:
+        return
+
+    def body() -> None:
+        try:
+            if settings is None:
+                _load_litellm()
+            else:
+                warm_up(settings)
+        except Exception:  # the real call reports any problem, with its proper error
+            log.debug("preloading litellm failed", exc_info=True)
+
+    threading.Thread(target=body, name="sago-litellm-preload", daemon=True).start()
+
+
+def _warm_key(settings: LLMSettings) -> tuple[str, str | None, bool]:
+    return settings.litellm_model, settings.api_base, settings.stream
+
+
+def warm_up(settings: LLMSettings) -> None:
+    """Pay litellm's first-call set-up once, before the first wave, not in every worker.
+
+    litellm imports provider modules and builds its request pipeline lazily on the
+    first ``completion``; 20 parallel workers would all pay that at once. A mocked call
+    (``mock_response``: no network, no cost) takes the same path once; workers that
+    come meanwhile wait on the lock instead of competing for it.
+    """
+    key = _warm_key(settings)
+    if key in _warmed:
+        return
+    litellm = _load_litellm()
+    with _warm_lock:
+        if key in _warmed:
+            return
+        kwargs: dict[str, Any] = {"model": settings.litellm_model, "stream": settings.stream}
+        if settings.api_base:
+            kwargs["api_base"] = settings.api_base
+        if settings.stream:
+            kwargs["stream_options"] = {"include_usage": True}
+        try:
+            response = litellm.completion(
+                messages=[{"role": "user", "content": "warm-up"}], mock_response="ok",
+                api_key="sk-warm-up-not-sent", num_retries=0, **kwargs,
+            )  # fmt: skip
+            for _ in response if settings.stream else ():
+                pass
+        except Exception:  # warming is an optimisation: the real call reports real errors
+            log.debug("litellm warm-up failed", exc_info=True)
+        _warmed.add(key)
 
 
 @dataclass
@@ -220,8 +288,8 @@ class LiteLLMClient:
         self, request: LLMRequest, on_delta: DeltaCallback | None, cancel: CancelToken | None
     ) -> LLMResponse:
         settings = self._settings
-        # Import (seconds, once) before the clock starts: it is not the provider's latency.
-        _load_litellm()
+        # Import and warm up (seconds, once) before the clock starts: not the provider's latency.
+        warm_up(settings)
         started = time.monotonic()
         deadline = started + settings.timeout
         out: queue.Queue[tuple[str, Any]] = queue.Queue()
