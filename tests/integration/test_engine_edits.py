@@ -3,9 +3,14 @@ through litellm to the loopback server."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
+from sago_tui.config import load_settings
+from sago_tui.core.dry_run import estimate_run
+from sago_tui.core.plan_parser import load_plan
+from sago_tui.core.project import Project
 from tests.integration.conftest import (
     PY,
     T,
@@ -190,3 +195,36 @@ def test_cached_tokens_from_a_plain_answer_reach_the_response(llm_server: FakeLL
     response = client.complete(LLMRequest(messages=(("user", "hi"),), purpose="task"))
     assert (response.prompt_tokens, response.cached_tokens) == (2000, 1536)
     assert response.cost_usd is not None
+
+
+def test_the_dry_run_estimates_an_edit_from_the_file_size_and_the_cache_saving(
+    tmp_path: Path, llm_server: FakeLLMServer, cli
+) -> None:
+    tasks = [EXTEND, *(T(f"1.{n}", [f"m{n}.py"]) for n in range(2, 5))]
+    root = tmp_path / "p"
+    make_project(root, tasks, {"big.py": BIG})
+    spec = "".join(
+        f"* [ ] **REQ-{n}:** the system handles case {n} carefully.\n" for n in range(300)
+    )
+    (root / "REQUIREMENTS.md").write_text("# Requirements\n\n" + spec)
+    project = Project.at(root)
+    settings = load_settings(root)
+    plan, _ = load_plan(project.plan_path)
+    auto = estimate_run(project, settings, plan, model="gpt-4o")
+    whole = estimate_run(
+        project,
+        dataclasses.replace(settings, llm=dataclasses.replace(settings.llm, edit_format="whole")),
+        plan,
+        model="gpt-4o",
+    )
+    edit_row, whole_row = auto.rows[0], whole.rows[0]
+    size_tokens = len(BIG) // 4
+    assert whole_row.output_tokens >= size_tokens  # a rewrite: the whole file back
+    assert edit_row.output_tokens < size_tokens // 3  # an edit: a fraction of it
+    assert auto.cacheable_tokens >= 3 * 1024  # tasks 2…4 share the spec prefix
+    assert auto.cache_saving_usd is not None and auto.cache_saving_usd > 0
+
+    result = cli("run", "-p", str(root), "--dry-run", env=fast_env(llm_server))
+    assert result.code == 0, result.text
+    assert "Prompt cache:" in result.out and "could save $" in result.out
+    assert llm_server.request_count == 0
