@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -194,16 +195,14 @@ def wire_text(request: RecordedRequest) -> str:
 def dead_time(options: Options) -> list[Figure]:
     """First request after ``sago-tui --headless`` starts vs litellm's bare import, and the
     exit after the run's last event; 20 tasks + 1 s latency, ``--parallel 20``."""
-    imports = []
+    tasks = options.size(20, 3)
+    imports, firsts, exits, walls = [], [], [], []
     for _ in range(options.times(3)):
+        # Paired with each run: on a shared machine the import time drifts with the load.
         start = time.monotonic()
         subprocess.run([sys.executable, "-c", "import litellm"], check=True,
                        env={**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"})  # fmt: skip
         imports.append(time.monotonic() - start)
-    bare = min(imports)
-    tasks = options.size(20, 3)
-    firsts, exits, walls = [], [], []
-    for _ in range(options.times(3)):
         with workdir() as tmp, server(1.0 if not options.quick else 0.1) as fake:
             project = write_project(tmp / "p", tasks, phases=1)
             env = server_env(fake, tmp / "home")
@@ -221,8 +220,9 @@ def dead_time(options: Options) -> list[Figure]:
     return [
         median_figure(
             "first LLM request after start, minus litellm's bare import", "s", 0.5,
-            [f - bare for f in firsts],
-            f"first request {min(firsts):.2f} s; bare import {bare:.2f} s",
+            [first - bare for first, bare in zip(firsts, imports, strict=True)],
+            f"first request {statistics.median(firsts):.2f} s; "
+            f"bare import {statistics.median(imports):.2f} s (medians)",
         ),
         median_figure("process exit after the run's last event", "s", 0.2, exits),
         median_figure(f"  whole command, {tasks} tasks at 1 s, --parallel {tasks}", "s", None,
