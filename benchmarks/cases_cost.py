@@ -198,14 +198,16 @@ def dead_time(options: Options) -> list[Figure]:
     tasks = options.size(20, 3)
     imports, firsts, exits, walls = [], [], [], []
     for _ in range(options.times(3)):
-        # Paired with each run: on a shared machine the import time drifts with the load.
-        start = time.monotonic()
-        subprocess.run([sys.executable, "-c", "import litellm"], check=True,
-                       env={**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"})  # fmt: skip
-        imports.append(time.monotonic() - start)
         with workdir() as tmp, server(1.0 if not options.quick else 0.1) as fake:
             project = write_project(tmp / "p", tasks, phases=1)
             env = server_env(fake, tmp / "home")
+            # Paired with each run, in the same environment and interpreter: on a shared
+            # machine the import time drifts with the load. Start-up plus import, without
+            # the interpreter's teardown of litellm (seconds, and not part of an import).
+            start = time.monotonic()
+            bare = "import os, litellm; os._exit(0)"
+            subprocess.run([sys.executable, "-c", bare], check=True, env=env)
+            imports.append(time.monotonic() - start)
             args = [*sago_executable(), "--headless", str(project.root), "--parallel", str(tasks)]
             start = time.monotonic()
             done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)

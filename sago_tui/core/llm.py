@@ -50,6 +50,10 @@ def _load_litellm() -> Any:
             litellm.telemetry = False
             litellm.drop_params = True  # a provider that lacks a param ignores it
             litellm.turn_off_message_logging = True  # prompts stay out of its logs
+            # We count tokens ourselves (core/tokens.py) and take usage from the provider;
+            # litellm's own counting loads two tiktoken encodings on the first call
+            # (seconds on a busy machine) and tokenizes every prompt and answer again.
+            litellm.disable_token_counter = True
             litellm.success_callback = []
             litellm.failure_callback = []
             litellm.callbacks = []
@@ -337,8 +341,9 @@ class LiteLLMClient:
             )
         prompt, completion = outcome.prompt_tokens, outcome.completion_tokens
         cached = outcome.cached_tokens
-        if prompt is None or completion is None:
-            # Some servers send no usage in streams: count locally rather than report zero.
+        if not prompt or completion is None:
+            # Some servers send no usage in streams (litellm's stand-in counts are zeros
+            # with its counter off): count locally rather than report zero.
             prompt = count_tokens(request.prompt_text, self.model)
             completion = count_tokens(outcome.content, self.model)
             cached = 0
