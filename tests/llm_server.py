@@ -181,6 +181,9 @@ def _approx_tokens(text: str) -> int:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # a handler stuck in a delay never blocks interpreter exit
     allow_reuse_address = True
+    # socketserver's default backlog is 5: a burst of parallel requests (20 tasks warmed
+    # up at once) would overflow it and wait a full second for TCP to retry the SYN.
+    request_queue_size = 128
     fake: FakeLLMServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
