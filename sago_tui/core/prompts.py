@@ -45,7 +45,6 @@ EDIT_MODES = {
     "auto": "prefer an edit when you change a part of it; it is much shorter than the whole file",
     "diff": "answer with an edit, never with the whole file",
 }
-EDIT_FORMATS = ("auto", "whole", "diff")
 
 
 def executor_system(edit_format: str = "whole") -> str:
@@ -64,8 +63,6 @@ Rules:
 
 {FILE_FORMAT}{edits}"""
 
-
-EXECUTOR_SYSTEM = executor_system("whole")
 
 PLANNER_SYSTEM = """You are the planner of sago-tui. You turn a project's spec into PLAN.md: \
 phases of small, atomic tasks. Later, each task gets exactly one LLM call that writes its files, \

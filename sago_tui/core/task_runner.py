@@ -241,7 +241,11 @@ class TaskRunner:
             )
         if not wrote:
             listing = "; ".join(f"{path}: {why}" for path, why in refused)
-            summary = f"every file in the answer was refused ({listing})"
+            summary = (
+                f"every file in the answer was refused ({listing})"
+                if refused
+                else "the corrected answer contained no file blocks"
+            )
             return Failure(FailureCategory.NO_FILES, summary, [], curable=True)
         return None
 
