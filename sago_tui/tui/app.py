@@ -21,7 +21,7 @@ from sago_tui.core.settings import Settings
 from sago_tui.tui.app_actions import AppActions
 from sago_tui.tui.app_config import AppConfig
 from sago_tui.tui.bridge import EventBridge
-from sago_tui.tui.commands import SagoCommands
+from sago_tui.tui.palette import SagoCommands
 from sago_tui.tui.dispatch import Dispatcher
 from sago_tui.tui.engine import EngineController
 from sago_tui.tui.export_control import ExportSource, HtmlExporter
@@ -40,7 +40,7 @@ from sago_tui.tui.messages import (
 from sago_tui.tui.plan_control import PlanController
 from sago_tui.tui.project_control import ProjectController
 from sago_tui.tui.run_control import RunController
-from sago_tui.tui.session import Session
+from sago_tui.tui.task_views import Session
 from sago_tui.tui.widgets.cost_table import CostTable
 from sago_tui.tui.widgets.feed import Feed
 from sago_tui.tui.widgets.log_pane import LogPane
@@ -62,7 +62,7 @@ class SagoApp(AppActions, App[int]):
     BINDINGS: ClassVar[list[BindingType]] = bindings()
     COMMANDS = App.COMMANDS | {SagoCommands}
     replay_mode: ClassVar[bool] = False
-    """True in :class:`~sago_tui.tui.replay.ReplayApp`: read-only, no jobs, no project edits."""
+    """True in :class:`~sago_tui.tui.replay_app.ReplayApp`: read-only, no jobs, no project edits."""
 
     def __init__(
         self, project: Project, settings: Settings, config: AppConfig | None = None

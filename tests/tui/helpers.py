@@ -21,7 +21,7 @@ from sago_tui.core.settings import Settings
 from sago_tui.core.trace import read_trace
 from sago_tui.tui.app import SagoApp
 from sago_tui.tui.app_config import AppConfig
-from sago_tui.tui.replay import Replay, ReplayApp
+from sago_tui.tui.replay_app import Replay, ReplayApp
 
 DATA = Path(__file__).parent / "data"
 SIZE = (120, 34)

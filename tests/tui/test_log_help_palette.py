@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from sago_tui.core.events import FileWritten, LLMCalled, VerifyRan
 from sago_tui.core.project import Project
-from sago_tui.tui.commands import SagoCommands
+from sago_tui.tui.palette import SagoCommands
 from sago_tui.tui.keymap import ACTIONS
 from sago_tui.tui.screens.event_detail_screen import EventDetailScreen
 from sago_tui.tui.screens.help_screen import HelpScreen

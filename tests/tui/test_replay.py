@@ -13,7 +13,7 @@ from sago_tui.commands.trace_cmd import sample_records
 from sago_tui.core.events import LLMCalled, from_record
 from sago_tui.core.trace import read_trace
 from sago_tui.tui import replay_control
-from sago_tui.tui.commands import SagoCommands
+from sago_tui.tui.palette import SagoCommands
 from sago_tui.tui.replay_model import prepare
 from sago_tui.tui.screens.event_detail_screen import EventDetailScreen
 from sago_tui.tui.screens.help_screen import HelpScreen

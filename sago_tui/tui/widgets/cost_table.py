@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from sago_tui.tui.formatting import STATUS_ICONS, icon, money, tokens
-from sago_tui.tui.session import Session
+from sago_tui.tui.task_views import Session
 
 if TYPE_CHECKING:  # the estimator's modules load after the first frame
     from sago_tui.core.dry_run import RunEstimate

@@ -32,7 +32,7 @@ from sago_tui.core.events import (
 from sago_tui.tui.feed_entries import entry_content
 from sago_tui.tui.formatting import STATUS_COLOURS
 from sago_tui.tui.messages import EventChosen
-from sago_tui.tui.session import Session
+from sago_tui.tui.task_views import Session
 from sago_tui.tui.widgets.feed_card import MAX_LINES, Entry, FeedCard
 from sago_tui.tui.widgets.scrolling import grow_virtual_size
 

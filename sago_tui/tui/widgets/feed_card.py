@@ -14,7 +14,7 @@ from textual.content import Content
 from sago_tui.core.events import Event
 from sago_tui.tui.feed_entries import live_content
 from sago_tui.tui.formatting import STATUS_COLOURS, duration, icon, money, tokens
-from sago_tui.tui.session import TaskView
+from sago_tui.tui.task_views import TaskView
 
 MAX_LINES = 60
 """Entry lines a card keeps; older ones are counted (and are in the Log)."""

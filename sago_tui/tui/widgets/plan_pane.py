@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Static
 
-from sago_tui.tui.session import Session
+from sago_tui.tui.task_views import Session
 from sago_tui.tui.widgets.approval_bar import ApprovalBar
 from sago_tui.tui.widgets.plan_stream import PlanStream
 from sago_tui.tui.widgets.plan_tree import PlanTree

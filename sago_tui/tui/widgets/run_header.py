@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from sago_tui.tui.formatting import elapsed, money, tokens
-from sago_tui.tui.session import Session
+from sago_tui.tui.task_views import Session
 
 PHASE_LABELS: dict[str, str] = {
     "loading": "Loading",
