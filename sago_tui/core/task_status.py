@@ -26,6 +26,15 @@ class TaskStatus(StrEnum):
         return self.value.replace("_", " ")
 
 
+NOT_RUN_REASON = "not run"
+"""How a ``task_skip`` event's reason starts when the run stopped before the task ran."""
+
+
+def skip_status(reason: str) -> TaskStatus:
+    """The result a ``task_skip`` event stands for: ``not_run`` (the run stopped) or ``skipped``."""
+    return TaskStatus.NOT_RUN if reason.startswith(NOT_RUN_REASON) else TaskStatus.SKIPPED
+
+
 DONE = frozenset({TaskStatus.PASSED, TaskStatus.CACHED})
 """Results that count as done (a dependant may run)."""
 FINISHED = frozenset({TaskStatus.PASSED, TaskStatus.FAILED, TaskStatus.CACHED, TaskStatus.SKIPPED})

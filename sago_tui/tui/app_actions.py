@@ -127,7 +127,7 @@ class AppActions:
             if path:
                 app.post_message(SettingsSaved(path))
 
-        screen = SettingsScreen(app.settings, app.project.root, blink=app.config.cursor_blink)
+        screen = SettingsScreen(app.settings, app.project.root)
         app.push_screen(screen, saved)
 
     def action_export_html(self) -> None:

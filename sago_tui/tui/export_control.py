@@ -73,8 +73,7 @@ class HtmlExporter:
     async def _ask(self) -> Path | None:
         answer = await self.app.push_screen_wait(
             TextPromptScreen("Export the run as HTML", ASK_HELP, submit_label="Export",
-                             multiline=False, initial=HTML_NAME,
-                             blink=self.app.config.cursor_blink)
+                             multiline=False, initial=HTML_NAME)
         )  # fmt: skip
         return Path(answer).expanduser() if answer else None
 

@@ -148,7 +148,7 @@ class PlanController:
         if view is None:
             self.app.say("Select a task in the plan tree first.", "warning")
             return
-        screen = TaskEditScreen(view.task, self.check_edit, blink=self.app.config.cursor_blink)
+        screen = TaskEditScreen(view.task, self.check_edit)
         self.app.push_screen(screen, self._save_edit)
 
     def _save_edit(self, task: Task | None) -> None:

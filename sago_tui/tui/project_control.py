@@ -39,7 +39,7 @@ class ProjectController:
             app.session.phase = "setup"
             app.refresh_state()
             if not app.engine.busy:
-                screen = InitScreen(app.project.name, blink=app.config.cursor_blink)
+                screen = InitScreen(app.project.name)
                 app.push_screen(screen, app.run_ctl.init_project)
             return
         app.spec_editor.load(snapshot.specs)

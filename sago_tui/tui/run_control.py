@@ -114,7 +114,7 @@ class RunController:
         """``f``: ask for feedback, then regenerate with it."""
         text = await self.app.push_screen_wait(
             TextPromptScreen("Regenerate the plan with feedback", FEEDBACK_HELP,
-                             submit_label="Regenerate", blink=self.app.config.cursor_blink)
+                             submit_label="Regenerate")
         )  # fmt: skip
         if text:
             self.generate_plan(text)
@@ -128,7 +128,7 @@ class RunController:
             return
         text = await self.app.push_screen_wait(
             TextPromptScreen("Draft the spec with the LLM", DRAFT_HELP, submit_label="Draft",
-                             multiline=False, blink=self.app.config.cursor_blink)
+                             multiline=False)
         )  # fmt: skip
         if text:
             self.draft_spec(text)

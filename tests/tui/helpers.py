@@ -39,11 +39,10 @@ class FakeClock:
 
 
 def app_config(**overrides: object) -> AppConfig:
-    """An AppConfig with a fixed clock, fixed event times and no blinking cursor."""
+    """An AppConfig with a fixed clock, fixed event times and steady cursors (the app is headless under Pilot)."""
     values: dict[str, object] = {
         "clock": FakeClock(),
         "event_clock": lambda: EVENT_TIME,
-        "cursor_blink": False,
         "syntax_highlight": False,
         "drain_interval": 0.02,
     }

@@ -22,16 +22,15 @@ def pane_id(name: str) -> str:
 class SpecEditor(Vertical):
     """One tab per spec file; ctrl+s saves the visible one."""
 
-    def __init__(self, *, highlight: bool = True, blink: bool = True) -> None:
+    def __init__(self, *, highlight: bool = True) -> None:
         super().__init__(id="spec-editor")
         self._highlight = highlight
-        self._blink = blink
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="spec-tabs"):
             for name in SPEC_FILES:
                 with TabPane(name, id=pane_id(name)):
-                    yield SpecTextArea(name, highlight=self._highlight, blink=self._blink)
+                    yield SpecTextArea(name, highlight=self._highlight)
         yield Static(
             "[b $accent]ctrl+s[/] save  ·  [b $accent]esc[/] leave the editor  ·  "
             "[b $accent]d[/] draft the spec from a one-line description (outside the editor)",
