@@ -144,4 +144,3 @@ def main(args: argparse.Namespace) -> int:
         console.print(relative(out), markup=False, highlight=False)
         return int(ExitCode.OK)
     return open_replay(records, title, project=project, trace_path=path, pace=args.demo)
-

@@ -19,8 +19,10 @@ from sago_tui.core.plan_parser import parse_plan
 from sago_tui.core.plan_writer import render_plan, write_plan
 from sago_tui.tui.approver import NOT_APPROVED, resolve
 from sago_tui.tui.loader import load_plan_state
-from sago_tui.tui.messages import PlanApprovalRequested
+from sago_tui.tui.messages import PlanApprovalRequested, TasksChanged
 from sago_tui.tui.screens.task_edit_screen import TaskEditScreen
+from sago_tui.tui.task_views import APPROVED, SKIPPED
+from sago_tui.tui.ui_state import Phase
 
 if TYPE_CHECKING:
     from sago_tui.tui.app import SagoApp
@@ -50,11 +52,6 @@ class PlanController:
         self.future: Future[ApprovalDecision] | None = None
         self.go_pending = False  # r / A pressed before the request arrived
 
-    @property
-    def awaiting(self) -> bool:
-        """True while the run waits for a decision."""
-        return self.future is not None and not self.future.done()
-
     def on_request(self, message: PlanApprovalRequested) -> None:
         """The run asks for approval of ``message.plan``."""
         session = self.app.session
@@ -63,33 +60,35 @@ class PlanController:
         if not same:
             session.set_plan(message.plan, message.issues)
             session.set_marks((), approved=False)  # a new plan: review it afresh
-            self.app.plan_changed()
+            self.app.project_ctl.plan_changed()
         if self.go_pending and same:
             self.go_pending = False
             self.decide(ApprovalDecision(True, session.skipped()))
             return
         self.go_pending = False
-        session.phase = "awaiting"
+        self.app.awaiting = True
+        self.app.phase = Phase.AWAITING
         self.app.show_tab("plan")
-        self.app.refresh_approval()
         self.app.say("Plan ready for review — A approves all and runs; a/s/e/f act on one task.")
         self.app.notify("Review the plan, then press A to approve all and run.", title="Plan ready")
 
     def decide(self, decision: ApprovalDecision) -> None:
         """Answer the pending request."""
         future, self.future = self.future, None
+        self.app.awaiting = False
+        self.app.clear_notifications()  # "Plan ready" is no longer true
         if future is not None and resolve(future, decision):
             session = self.app.session
             if decision.feedback:
-                session.phase = "planning"
+                self.app.phase = Phase.PLANNING
                 self.app.plan_pane.show_live("Regenerating PLAN.md with your feedback…")
             elif decision.approved:
-                session.phase = "running"
                 scope = self.app.run_scope
-                session.scope = set(session.tasks if scope is None else scope) & set(session.tasks)
+                session.set_scope(scope)
+                session.start_clock()  # elapsed time is the run's, not planning's and review's
+                self.app.phase = Phase.RUNNING
                 self.app.show_tab("feed")
                 self.app.say("Running — x stops the run.")
-        self.app.refresh_approval()
 
     def abandon(self) -> None:
         """The job ended or is stopping: a pending request is answered *not approved*."""
@@ -97,6 +96,7 @@ class PlanController:
             resolve(self.future, NOT_APPROVED)
         self.future = None
         self.go_pending = False
+        self.app.awaiting = False
 
     # -- review actions ---------------------------------------------------------------
     def mark(self, mark: str) -> None:
@@ -107,19 +107,16 @@ class PlanController:
         if view is None:
             self.app.say("Select a task in the plan tree first.", "warning")
             return
-        view.mark = None if mark == "skipped" and view.mark == "skipped" else mark
-        tree.refresh_tasks({view.task.id})
-        self.app.task_detail.show(view.task.id)
-        self.app.cost_table.update_tasks({view.task.id})
-        self.app.refresh_approval()
+        view.set_mark(None if mark == SKIPPED and view.mark == SKIPPED else mark)
+        self.app.post_message(TasksChanged(frozenset({view.task.id})))
         tree.advance()
 
     def approve_all(self) -> None:
         """Every task not skipped is approved."""
         for view in self.app.session.tasks.values():
-            if view.mark != "skipped":
-                view.mark = "approved"
-        self.app.plan_tree.refresh_tasks(set(self.app.session.tasks))
+            if view.mark != SKIPPED:
+                view.set_mark(APPROVED)
+        self.app.post_message(TasksChanged(frozenset(self.app.session.tasks)))
 
     def approve_plan_file(self) -> None:
         """Record approval of PLAN.md as it is now, without running."""
@@ -167,4 +164,4 @@ class PlanController:
         """Re-read PLAN.md (after an edit or an approval) into the session and the views."""
         snapshot = self.app.snapshot
         load_plan_state(self.app.project, snapshot)
-        self.app.apply_plan_snapshot(snapshot)
+        self.app.project_ctl.apply_plan(snapshot)

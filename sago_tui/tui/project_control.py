@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sago_tui.tui.loader import ProjectSnapshot, compute_estimate, load_snapshot
 from sago_tui.tui.messages import EstimateComputed, ProjectLoaded
+from sago_tui.tui.ui_state import Phase
 
 if TYPE_CHECKING:
     from sago_tui.tui.app import SagoApp
@@ -36,8 +37,7 @@ class ProjectController:
         if not snapshot.initialized:
             from sago_tui.tui.screens.init_screen import InitScreen
 
-            app.session.phase = "setup"
-            app.refresh_state()
+            app.phase = Phase.SETUP
             if not app.engine.busy:
                 screen = InitScreen(app.project.name)
                 app.push_screen(screen, app.run_ctl.init_project)
@@ -46,11 +46,12 @@ class ProjectController:
         for problem in snapshot.spec_errors.values():
             app.notify(problem, severity="warning")
         self.apply_plan(snapshot)
-        if app.session.phase in ("loading", "setup"):
-            app.session.phase = "idle"
+        if app.phase in (Phase.LOADING, Phase.SETUP):
+            app.phase = Phase.IDLE
         if not self.loaded_once:
             self.loaded_once = True
             app.show_tab("plan" if snapshot.plan or app.config.start_run else "spec")
+            app.call_after_refresh(app.tabs.focus_main)  # once the tree (or editor) is shown
             if app.config.start_run and not app.engine.busy:
                 app.run_ctl.start_run()
             elif snapshot.plan is None:
@@ -58,7 +59,8 @@ class ProjectController:
             else:
                 app.say("Review the plan (a approve · s skip · e edit), then A approves all "
                         "and runs.")  # fmt: skip
-        app.refresh_state()
+        app.refresh_approval()
+        app.refresh_bindings()
 
     def apply_plan(self, snapshot: ProjectSnapshot) -> None:
         """PLAN.md, its approval and STATE.md's results → session and views."""
@@ -78,7 +80,8 @@ class ProjectController:
             if snapshot.plan_error:
                 hint = f"PLAN.md cannot be used:\n\n{snapshot.plan_error}\n\nFix it, or press g."
             app.plan_pane.show_empty(hint)
-        app.refresh_state()
+        app.refresh_approval()
+        app.refresh_bindings()
 
     def plan_changed(self) -> None:
         """The session's plan was replaced: rebuild the tree and cost rows, re-estimate."""

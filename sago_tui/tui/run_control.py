@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from sago_tui.core.approval import ApprovalDecision
 from sago_tui.core.errors import SagoError
-from sago_tui.tui.messages import JobFinished
+from sago_tui.tui.messages import JobFinished, PlanDecided, ReloadRequested, RunStarted
 from sago_tui.tui.screens.confirm_screen import ConfirmScreen
 from sago_tui.tui.screens.text_prompt_screen import TextPromptScreen
+from sago_tui.tui.ui_state import Phase
 
 if TYPE_CHECKING:
     from sago_tui.tui.app import SagoApp
@@ -40,13 +41,43 @@ class RunController:
             return True
         return False
 
-    def start_run(self, only: list[str] | None = None, *, approve_all: bool = False) -> None:
-        """Run the plan (or only ``only``); answers a pending approval with the review."""
+    def plan_approved(self) -> bool:
+        """True when approval.json approves PLAN.md as it is now."""
+        status = self.app.snapshot.approval
+        return status is not None and status.valid
+
+    async def confirm_run(self) -> None:
+        """``r``: run; a plan not approved yet (or awaiting review) is approved only on a yes."""
+        app = self.app
+        if app.session.plan is not None and (app.awaiting or not self.plan_approved()):
+            if app.engine.busy and not app.awaiting:
+                self._busy()
+                return
+            kept = len(app.session.tasks) - len(app.session.skipped())
+            answer = await app.push_screen_wait(ConfirmScreen(
+                "Approve the plan and run?",
+                f"PLAN.md is not approved yet. Running approves its {kept} task"
+                f"{'s' if kept != 1 else ''} not skipped and records the approval in "
+                ".planning/approval.json.",
+                [("run", "Approve and run", "primary"), ("cancel", "Cancel", "default")],
+                "cancel",
+            ))  # fmt: skip
+            if answer != "run":
+                app.say("Not run: the plan is not approved (A approves all and runs).", "warning")
+                return
+            await app.run_action("approve_all")
+            return
+        self.start_run(approved=app.session.plan is not None)
+
+    def start_run(self, only: list[str] | None = None, *, approved: bool = False) -> None:
+        """Run the plan (or only ``only``); ``approved`` answers the approval request.
+
+        While a run awaits approval, an approval answers it at once.
+        """
         app, session = self.app, self.app.session
-        if approve_all:
-            app.plan_ctl.approve_all()
-        if app.plan_ctl.awaiting:
-            app.plan_ctl.decide(ApprovalDecision(True, session.skipped()))
+        if app.awaiting:
+            if approved:
+                app.post_message(PlanDecided(ApprovalDecision(True, session.skipped())))
             return
         if self._busy():
             return
@@ -57,19 +88,19 @@ class RunController:
         if unsaved := app.spec_editor.unsaved_names():
             app.notify(f"Unsaved edits in {', '.join(unsaved)} are not used by this run.",
                        severity="warning")  # fmt: skip
-        app.run_scope = only
-        app.plan_ctl.go_pending = session.plan is not None
+        app.run_scope = tuple(only) if only is not None else None
+        app.post_message(RunStarted(approved=approved and session.plan is not None))
         session.begin_job(only)
         if session.plan is None:
-            session.phase = "planning"
+            app.phase = Phase.PLANNING
             app.plan_pane.show_live("No PLAN.md yet: generating it first…")
             app.show_tab("plan")
         else:
-            session.phase = "running"
+            app.phase = Phase.RUNNING
+            app.show_tab("feed")
         job = "rerun" if only else "run"
         app.engine.start(job, app.settings, lambda o: o.run(only=only, command="run"))
         app.say("Starting the run — x stops it.")
-        app.refresh_state()
 
     def rerun_failed(self) -> None:
         """Run only the tasks that failed last time."""
@@ -77,25 +108,24 @@ class RunController:
         if not failed:
             self.app.say("No failed tasks to re-run.", "warning")
             return
-        self.start_run(failed)
+        self.start_run(failed, approved=True)
 
     def generate_plan(self, feedback: str | None = None) -> None:
         """Regenerate PLAN.md (with ``feedback``), or answer a pending approval with it."""
         app = self.app
-        if feedback and app.plan_ctl.awaiting:
-            app.plan_ctl.decide(ApprovalDecision(False, feedback=feedback))
+        if feedback and app.awaiting:
+            app.post_message(PlanDecided(ApprovalDecision(False, feedback=feedback)))
             return
         if self._busy():
             return
         app.run_scope = None
-        app.session.begin_job(None)
-        app.session.phase = "planning"
+        app.session.begin_job(None, run=False)
+        app.phase = Phase.PLANNING
         title = "Regenerating PLAN.md with your feedback…" if feedback else "Generating PLAN.md…"
         app.plan_pane.show_live(title)
         app.show_tab("plan")
         app.engine.start("plan", app.settings, lambda o: o.plan(feedback=feedback))
         app.say(title)
-        app.refresh_state()
 
     async def confirm_generate(self) -> None:
         """``g``: confirm replacing an existing PLAN.md first."""
@@ -137,11 +167,10 @@ class RunController:
         """Let the LLM write PROJECT.md and REQUIREMENTS.md."""
         if self._busy():
             return
-        self.app.session.begin_job(None)
-        self.app.session.phase = "drafting"
+        self.app.session.begin_job(None, run=False)
+        self.app.phase = Phase.DRAFTING
         self.app.engine.start("spec", self.app.settings, lambda o: o.generate_spec(description))
         self.app.say("Drafting PROJECT.md and REQUIREMENTS.md…")
-        self.app.refresh_state()
 
     def init_project(self, answer: tuple[str, str] | None) -> None:
         """The init offer was answered: create the project (and draft it) or quit."""
@@ -158,7 +187,7 @@ class RunController:
             self.app.exit(2)
             return
         self.app.notify(f"Created the spec files for {name}.", title="Project ready")
-        self.app.reload_project()
+        self.app.post_message(ReloadRequested())
         if description:
             self.draft_spec(description)
 
@@ -173,15 +202,16 @@ class RunController:
             "cancel",
         ))  # fmt: skip
         if answer == "stop":
-            self.stop()
+            self.stop()  # the job may have ended while the dialog was open
 
     def stop(self) -> None:
-        """Cancel the job and answer any pending approval (never blocks)."""
-        self.app.plan_ctl.abandon()
-        self.app.engine.stop()
-        self.app.session.phase = "stopping"
+        """Cancel the job and answer any pending approval (never blocks); no job, no-op."""
+        if not self.app.engine.busy:
+            return
+        self.app.engine.stop()  # also answers a pending approval "not approved"
+        self.app.awaiting = False
+        self.app.phase = Phase.STOPPING
         self.app.say("Stopping: finishing the current step…", "warning")
-        self.app.refresh_state()
 
     async def quit_flow(self) -> None:
         """Quit: offer to save edits, confirm stopping a job, wait for its thread, exit."""
@@ -216,12 +246,13 @@ class RunController:
         """A job ended: report it and re-read the project's files."""
         app, session, result = self.app, self.app.session, message.result
         app.drain()  # the job's last events first
-        app.plan_ctl.abandon()
         ok = result.exit_code == 0
-        if message.job in ("run", "rerun"):
-            session.phase = "stopped" if message.stopped else ("passed" if ok else "failed")
+        if message.stopped:
+            app.phase = Phase.STOPPED
+        elif message.job in ("run", "rerun"):
+            app.phase = Phase.PASSED if ok else Phase.FAILED
         else:
-            session.phase = "idle" if ok else ("stopped" if message.stopped else "failed")
+            app.phase = Phase.IDLE if ok else Phase.FAILED
         if session.duration is None:
             session.duration = result.duration_s
         if message.stopped:
@@ -235,7 +266,7 @@ class RunController:
             )
             app.say(f"{_title(message.job)} ended: {reason}{hint}", "error")
             app.notify(reason, title=f"{_title(message.job)} failed", severity="error")
-        app.reload_project()
+        app.post_message(ReloadRequested())
 
 
 def _title(job: str) -> str:

@@ -78,6 +78,7 @@ class Session:
         self.tokens = 0
         self.cost = 0.0
         self.started_at: float | None = None
+        self.run_clock = False  # the clock restarted when the run itself began
         self.duration: float | None = None
 
     # -- plan ------------------------------------------------------------------------------
@@ -139,13 +140,13 @@ class Session:
         For a run, ``scope`` (None: every task) bounds the progress; a plan or spec job
         runs no task, so it shows no progress (never "0/7" beside a tree of passed tasks).
         """
-        self.scope = (set(self.tasks if scope is None else scope) & set(self.tasks)) if run else set()
+        self.set_scope(scope if run else ())
         self.tokens, self.cost, self.outcome = 0, 0.0, ""
-        self.start_clock()
+        self.started_at, self.duration, self.run_clock = self.clock(), None, False
 
     def start_clock(self) -> None:
         """Elapsed time counts from now (the run itself starts: after planning and review)."""
-        self.started_at, self.duration = self.clock(), None
+        self.started_at, self.duration, self.run_clock = self.clock(), None, True
 
     def set_scope(self, scope: Collection[str] | None) -> None:
         """The tasks the run covers (None: every task), for the progress count."""
@@ -161,7 +162,7 @@ class Session:
             case WorkflowFinished():
                 self.tokens, self.cost = event.total_tokens, event.cost_usd
                 # The run's own time: the workflow's duration includes planning and review.
-                self.duration = self.elapsed if self.started_at is not None else event.duration_s
+                self.duration = self.elapsed if self.run_clock else event.duration_s
             case LLMCalled():
                 self.tokens += event.total_tokens
                 self.cost += event.cost_usd or 0.0

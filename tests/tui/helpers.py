@@ -76,7 +76,7 @@ async def loaded(pilot: Pilot[Any]) -> None:
     """Wait until the project's files (and the plan's estimate, if any) are shown."""
     app = pilot.app
     assert isinstance(app, SagoApp)
-    await wait_for(pilot, lambda: app.session.phase != "loading", "the project to load")
+    await wait_for(pilot, lambda: app.phase != "loading", "the project to load")
     if app.session.plan is not None:
         await wait_for(pilot, lambda: app.cost_table.estimate is not None, "the estimate")
 

@@ -56,13 +56,13 @@ class FormScreen(ModalScreen[ResultT | None]):
         """Close without an answer."""
         self.dismiss(None)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a one-line field submits the form."""
         event.stop()
         if self.ENTER_SUBMITS:
-            self.run_action("submit")
+            await self.run_action("submit")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         """A submit button submits; any other button cancels."""
         event.stop()
-        self.run_action("submit" if event.button.id in self.SUBMIT_BUTTONS else "cancel")
+        await self.run_action("submit" if event.button.id in self.SUBMIT_BUTTONS else "cancel")

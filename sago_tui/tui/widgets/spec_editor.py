@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets._tabbed_content import ContentTabs
 
 from sago_tui.core.atomic import atomic_write_text
 from sago_tui.core.project import SPEC_FILES, Project
@@ -45,6 +46,11 @@ class SpecEditor(Vertical):
     def editor(self, name: str) -> SpecTextArea:
         """The editor of one spec file."""
         return next(e for e in self.editors if e.file_name == name)
+
+    @property
+    def file_tabs(self) -> ContentTabs:
+        """The row of file tabs (←→ switch files, Tab enters the editor)."""
+        return self.query_one("#spec-tabs", TabbedContent).get_child_by_type(ContentTabs)
 
     @property
     def current(self) -> SpecTextArea:
