@@ -239,6 +239,7 @@ class SagoApp(AppActions, App[int]):
         if events:
             with self.batch_update():
                 self.dispatch(events)
+            self.tabs.retry_focus()
 
     # -- messages --------------------------------------------------------------------------
     @on(ProjectLoaded)

@@ -80,6 +80,7 @@ class ProjectController:
             if snapshot.plan_error:
                 hint = f"PLAN.md cannot be used:\n\n{snapshot.plan_error}\n\nFix it, or press g."
             app.plan_pane.show_empty(hint)
+        app.call_after_refresh(app.tabs.retry_focus)
         app.refresh_approval()
         app.refresh_bindings()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from sago_tui.config import load_settings
 from sago_tui.core.events import Event, from_record
@@ -39,7 +40,7 @@ class FakeClock:
 
 
 def app_config(**overrides: object) -> AppConfig:
-    """An AppConfig with a fixed clock, fixed event times and steady cursors (the app is headless under Pilot)."""
+    """An AppConfig with a fixed clock and fixed event times (cursors are steady headless)."""
     values: dict[str, object] = {
         "clock": FakeClock(),
         "event_clock": lambda: EVENT_TIME,
@@ -70,6 +71,11 @@ async def wait_for(pilot: Pilot[Any], check: Callable[[], object], what: str,
         await pilot.pause(0.05)
         loop_time += 0.05
     await pilot.pause()
+
+
+def help_text(app: SagoApp) -> str:
+    """Every line of the open help screen, as plain text."""
+    return " ".join(str(s.render()) for s in app.screen.query_one("#help-text").query(Static))
 
 
 async def loaded(pilot: Pilot[Any]) -> None:

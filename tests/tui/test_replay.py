@@ -86,7 +86,9 @@ async def test_replay_shows_the_run_read_only() -> None:
         assert texts[0] == events[index].prompt_preview  # type: ignore[attr-defined]
         await pilot.press("escape", "question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
-        help_text = str(app.screen.query_one("#help-text", Static).render())
+        help_text = " ".join(
+            str(s.render()) for s in app.screen.query_one("#help-text").query(Static)
+        )
         assert "Export HTML" in help_text and "Approve all" not in help_text
         await pilot.press("escape", "q")
         await wait_for(pilot, lambda: app.return_code is not None, "the app to quit")

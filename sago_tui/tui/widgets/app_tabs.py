@@ -25,6 +25,7 @@ class AppTabs(TabbedContent):
     def __init__(self, focus_target: FocusTarget, *, initial: str) -> None:
         super().__init__(initial=initial, id="tabs")
         self.focus_target = focus_target
+        self._fell_back = False  # the tab bar has focus only because the widget was not shown
 
     def watch_active(self, active: str) -> None:
         """The tab changed (key, click, palette, code): focus its main widget."""
@@ -34,9 +35,18 @@ class AppTabs(TabbedContent):
     def focus_main(self) -> None:
         """Focus the active tab's main widget (the tab bar when it has none right now)."""
         target = self.focus_target(self.active)
-        if target is None or not target.focusable or not self._shown(target):
+        self._fell_back = target is None or not target.focusable or not self._shown(target)
+        if self._fell_back or target is None:
             target = self.query_one(ContentTabs)  # never leave focus in a hidden pane
         self.screen.set_focus(target)
+
+    def retry_focus(self) -> None:
+        """The tab's widget may be shown now (the first plan, the first Log line): if the
+        tab bar holds focus only for want of it, hand focus over."""
+        if self._fell_back and self.screen.focused is self.query_one(ContentTabs):
+            self.focus_main()
+        else:
+            self._fell_back = False
 
     def _shown(self, widget: Widget) -> bool:
         """True when nothing between ``widget`` and the tabs is hidden (``display: none``)."""
