@@ -38,6 +38,9 @@ class AppTabs(TabbedContent):
         self._fell_back = target is None or not target.focusable or not self._shown(target)
         if self._fell_back or target is None:
             target = self.query_one(ContentTabs)  # never leave focus in a hidden pane
+            # A pane may show its widget as it appears (the Cost table builds its rows
+            # when shown): try again once that has happened.
+            self.call_after_refresh(self.retry_focus)
         self.screen.set_focus(target)
 
     def retry_focus(self) -> None:
