@@ -180,6 +180,17 @@ async def event_detail(pilot: Pilot[Any]) -> None:
     await _settle(pilot)
 
 
+async def task_edit(pilot: Pilot[Any]) -> None:
+    """The edit form of task 2.1 (its Save button must stay on screen)."""
+    app = _app(pilot)
+    await loaded(pilot)
+    await pilot.press("2")
+    app.plan_tree.select_task("2.1")
+    await pilot.press("e")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "TaskEditScreen", "the form")
+    await _settle(pilot)
+
+
 async def help_screen(pilot: Pilot[Any]) -> None:
     await loaded(pilot)
     await pilot.press("f1")

@@ -189,10 +189,9 @@ class Feed(ScrollView, can_focus=True):
         line = Content.assemble(("▌", colour), " " if row else "", content)
         if card.status == "failed":
             base = base + self.get_visual_style("feed--failed", partial=True)
-        cursor = (
-            self.get_visual_style("feed--cursor", partial=True) if index == self.cursor else None
-        )
-        strips = Visual.to_strips(self, line, width, 1, base, pad=True, post_style=cursor)
+        if index == self.cursor:  # folded into the base: Visual.to_strips ignores post_style
+            base = base + self.get_visual_style("feed--cursor", partial=True)
+        strips = Visual.to_strips(self, line, width, 1, base, pad=True)
         return strips[0] if strips else Strip.blank(width, base.rich_style)
 
     def on_resize(self) -> None:
