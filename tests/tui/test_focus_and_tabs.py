@@ -131,3 +131,15 @@ async def test_log_gets_focus_when_its_first_rows_arrive(planned_project: Projec
         assert isinstance(app.focused, ContentTabs)
         feed(app, recorded("demo_run.jsonl")[:5])
         await wait_for(pilot, lambda: app.focused is app.log_pane.event_log, "the Log's focus")
+
+
+async def test_a_user_keymap_rebinds_by_binding_id(planned_project: Project) -> None:
+    """Every binding has an id (``sago.<action>``), so ``App.set_keymap`` can move it."""
+    app = make_app(planned_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.set_keymap({"sago.show_tab.feed": "f3", "sago.approve_task": "y"})
+        await pilot.press("f3")
+        await settle_on(pilot, app, "feed")
+        await pilot.press("2", "y")
+        assert app.session.tasks["1.1"].mark == "approved"
