@@ -43,12 +43,16 @@ from sago_tui.tui.loader import ProjectSnapshot
 from sago_tui.tui.messages import (
     EstimateComputed,
     EventChosen,
+    InitAnswered,
     JobFinished,
     PlanApprovalRequested,
     PlanDecided,
+    PlanReplaced,
+    PlanReread,
     ProjectLoaded,
     ReloadRequested,
     ReviewKeyPressed,
+    RunRequested,
     RunStarted,
     SettingsSaved,
     SpecSaved,
@@ -103,8 +107,10 @@ class SagoApp(AppActions, App[int]):
         self.session = Session(self.config.clock)
         self.bridge = EventBridge()
         self.engine = EngineController(self, project, self.bridge, self.config.event_clock)
-        self.plan_ctl, self.run_ctl = PlanController(self), RunController(self)
-        self.project_ctl = ProjectController(self)
+        # Each controller gets what it uses, explicitly; they talk through messages.
+        self.plan_ctl = PlanController(self.session, self.engine, self)
+        self.run_ctl = RunController(self.session, self.engine, self)
+        self.project_ctl = ProjectController(self.session, self.engine, self)
         self.dispatch = Dispatcher(self)
         self.gc = GcTuning()
         self.snapshot = ProjectSnapshot(initialized=False)
@@ -288,6 +294,26 @@ class SagoApp(AppActions, App[int]):
         """An engine job ended: nothing awaits approval any more."""
         self.plan_ctl.abandon()
         self.run_ctl.finished(message)
+
+    @on(InitAnswered)
+    def create_project(self, message: InitAnswered) -> None:
+        """The init offer was answered."""
+        self.run_ctl.init_project(message.answer)
+
+    @on(RunRequested)
+    def start_requested_run(self) -> None:
+        """``--run``: start as ``r`` does (asking first about a plan not yet approved)."""
+        self.run_worker(self.run_ctl.confirm_run(), group="dialog", exclusive=True)
+
+    @on(PlanReplaced)
+    def show_replaced_plan(self) -> None:
+        """A new plan to review: tree, cost rows and estimate."""
+        self.project_ctl.plan_changed()
+
+    @on(PlanReread)
+    def show_reread_plan(self, message: PlanReread) -> None:
+        """PLAN.md was re-read (edited or approved)."""
+        self.project_ctl.apply_plan(message.snapshot)
 
     @on(RunStarted)
     def expect_approval_request(self, message: RunStarted) -> None:

@@ -94,6 +94,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Navigate",
         footer=False,
         replay=True,
+        priority=True,  # scrolling panes bind Ctrl+PgUp/PgDn to scroll sideways
     ),
     KeyAction(
         "ctrl+pageup",
@@ -103,6 +104,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Navigate",
         footer=False,
         replay=True,
+        priority=True,  # scrolling panes bind Ctrl+PgUp/PgDn to scroll sideways
     ),
     KeyAction("ctrl+s", "save_spec", "Save", "Save the spec file being edited", "Spec"),
     KeyAction(

@@ -125,3 +125,27 @@ class RunStarted(Message):
     """A run job started; ``approved``: the user already approved the plan it will ask about."""
 
     approved: bool
+
+
+@dataclass
+class PlanReplaced(Message):
+    """The session's plan was replaced (a new plan to review): rebuild its views."""
+
+
+@dataclass
+class PlanReread(Message):
+    """PLAN.md and its approval were re-read into ``snapshot`` (after an edit or approval)."""
+
+    snapshot: ProjectSnapshot
+
+
+@dataclass
+class InitAnswered(Message):
+    """The init offer was answered: ``(name, description)``, or None to quit."""
+
+    answer: tuple[str, str] | None
+
+
+@dataclass
+class RunRequested(Message):
+    """Start the run as ``r`` does (``--run`` on the command line)."""

@@ -57,7 +57,8 @@ class ReplayController(ProjectController):
     """Loads the trace instead of a project, then delivers its events."""
 
     def __init__(self, app: SagoApp, replay: Replay, clock: TraceClock) -> None:
-        super().__init__(app)
+        super().__init__(app.session, app.engine, app)
+        self.app = app  # a replay drives the bridge and the clock: the whole app, not AppUI
         self.replay, self.clock = replay, clock
         self.model: ReplayModel | None = None
         self.finished = False
