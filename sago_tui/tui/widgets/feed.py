@@ -154,7 +154,7 @@ class Feed(ScrollView, can_focus=True):
         grow_virtual_size(self, Size(self.scrollable_content_region.width, total))
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
-            if self.cursor >= 0:
+            if self.cursor >= 0 or self.has_focus:  # focused while empty: the cursor follows
                 self.cursor = max(0, total - 2)
         self.refresh()
 
