@@ -143,3 +143,22 @@ async def test_a_user_keymap_rebinds_by_binding_id(planned_project: Project) -> 
         await settle_on(pilot, app, "feed")
         await pilot.press("2", "y")
         assert app.session.tasks["1.1"].mark == "approved"
+
+
+async def test_palette_runs_review_commands_on_the_plan_pane(planned_project: Project) -> None:
+    """The palette's "Approve" acts like a on the Plan tab (its action lives on the pane)."""
+    app = make_app(planned_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press(*"Approve the selected")
+        await wait_for(pilot, lambda: app.screen.query(CommandList).first().option_count > 0,
+                       "the palette's hits")  # fmt: skip
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.tasks["1.1"].mark == "approved", "the mark")
+        assert app.session.tasks["1.2"].mark is None  # one task, not "Approve all & run"
+        assert not app.engine.busy
+        await settle_on(pilot, app, "plan")
