@@ -41,6 +41,7 @@ from sago_tui.tui.gc_tuning import GcTuning
 from sago_tui.tui.keymap import bindings
 from sago_tui.tui.loader import ProjectSnapshot
 from sago_tui.tui.messages import (
+    ApprovalRecorded,
     EstimateComputed,
     EventChosen,
     InitAnswered,
@@ -294,6 +295,12 @@ class SagoApp(AppActions, App[int]):
         """An engine job ended: nothing awaits approval any more."""
         self.plan_ctl.abandon()
         self.run_ctl.finished(message)
+
+    @on(ApprovalRecorded)
+    def reread_approval(self) -> None:
+        """The run recorded its approval: the approval bar shows it (a replay reads no files)."""
+        if not self.replay_mode:
+            self.plan_ctl.reload_plan()
 
     @on(InitAnswered)
     def create_project(self, message: InitAnswered) -> None:

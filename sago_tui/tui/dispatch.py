@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sago_tui.core.events import Event, LLMDelta, LLMRequested
+from sago_tui.core.events import Event, LLMDelta, LLMRequested, PlanApproved
+from sago_tui.tui.messages import ApprovalRecorded
 from sago_tui.tui.ui_state import Phase
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class Dispatcher:
                     streamed.clear()
             elif isinstance(event, LLMDelta):
                 streamed.append(event.text)
+            elif isinstance(event, PlanApproved):
+                app.post_message(ApprovalRecorded())  # the approval bar must say so
         if streamed:
             self._stream("".join(streamed))
         app.log_pane.event_log.add_events(events)

@@ -149,3 +149,8 @@ class InitAnswered(Message):
 @dataclass
 class RunRequested(Message):
     """Start the run as ``r`` does (``--run`` on the command line)."""
+
+
+@dataclass
+class ApprovalRecorded(Message):
+    """The engine wrote .planning/approval.json (a ``plan_approval`` event): re-read it."""

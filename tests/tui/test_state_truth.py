@@ -14,6 +14,7 @@ from sago_tui.core.approval import ApprovalDecision, load_approval, save_approva
 from sago_tui.core.errors import ExitCode
 from sago_tui.core.events import (
     LLMRequested,
+    PlanApproved,
     TaskSkipped,
     TaskStarted,
     WorkflowFinished,
@@ -220,3 +221,17 @@ async def test_r_on_an_approved_plan_runs_without_asking(
         assert [m.approved for m in seen if isinstance(m, RunStarted)] == [True]
     approval = load_approval(planned_project)
     assert approval is not None and approval.skipped == frozenset(IDS[1:])
+
+
+async def test_the_approval_bar_shows_the_approval_the_run_recorded(
+    planned_project: Project,
+) -> None:
+    """After A, the bar does not keep saying "not approved yet" during the run."""
+    app = make_app(planned_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.plan_pane.bar.state == "unapproved"
+        text = planned_project.plan_path.read_text()
+        approval = save_approval(planned_project, text, approved_by="tui", skipped=frozenset())
+        feed(app, [PlanApproved(plan_hash=approval.plan_hash, approved=IDS, approved_by="tui")])
+        await wait_for(pilot, lambda: app.plan_pane.bar.state == "approved", "the approval")
