@@ -325,7 +325,7 @@ class SagoApp(AppActions, App[int]):
     @on(RunStarted)
     def expect_approval_request(self, message: RunStarted) -> None:
         """A run started: if the plan is already approved, its request is answered at once."""
-        self.plan_ctl.go_pending = message.approved
+        self.plan_ctl.expect_request(approved=message.approved)
 
     @on(SpecSaved)
     def confirm_saved_spec(self, message: SpecSaved) -> None:

@@ -2,8 +2,9 @@
 
 The orchestrator's approval request (:class:`PlanApprovalRequested`) arrives with a
 future; :meth:`PlanController.decide` resolves it. Without a pending request the same
-keys prepare the review, and starting the run answers the request at once (the user
-already approved by pressing ``r`` or ``A`` on this very plan).
+keys prepare the review, and starting the run answers the request at once when the
+user already approved this very plan (``A``, a yes to ``r``'s question, or a recorded
+approval). Review changes are announced with :class:`TasksChanged`, never drawn here.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ class PlanController:
         self.session, self.engine, self.ui = session, engine, ui
         self.future: Future[ApprovalDecision] | None = None
         self.go_pending = False  # r / A pressed before the request arrived
+
+    def expect_request(self, *, approved: bool) -> None:
+        """A run started; ``approved``: answer its approval request at once if the plan
+        it asks about is the one the user already approved (``A``, or a yes to ``r``)."""
+        self.go_pending = approved
 
     def on_request(self, message: PlanApprovalRequested) -> None:
         """The run asks for approval of ``message.plan``."""
