@@ -179,7 +179,9 @@ class Feed(ScrollView, can_focus=True):
         if located is None:
             if not self._order and y == 1:
                 hint = Content(EMPTY).stylize(self.get_visual_style("feed--empty", partial=True))
-                return Visual.to_strips(self, hint.center(width), width, 1, base, pad=True)[0]
+                # Indented by hand: Content.center pads each side by the full width.
+                hint = Content.assemble(" " * max(0, (width - hint.cell_length) // 2), hint)
+                return Visual.to_strips(self, hint, width, 1, base, pad=True)[0]
             return Strip.blank(width, base.rich_style)
         card, row = located
         if row == card.height - 1:
