@@ -15,6 +15,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 from benchmarks.cases import SUITE, cleanup
 from benchmarks.cases_cost import SUITE_COST
+from benchmarks.cases_seed import SUITE_SEED
 from benchmarks.harness import (
     RESULTS_DIR,
     Figure,
@@ -25,7 +26,7 @@ from benchmarks.harness import (
     write_json,
 )
 
-SUITE = (*SUITE, *SUITE_COST)
+SUITE = (*SUITE, *SUITE_COST, *SUITE_SEED)
 
 
 def run_suite(
