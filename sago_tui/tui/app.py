@@ -26,6 +26,7 @@ from sago_tui.tui.dispatch import Dispatcher
 from sago_tui.tui.engine import EngineController
 from sago_tui.tui.export_control import ExportSource, HtmlExporter
 from sago_tui.tui.gc_tuning import GcTuning
+from sago_tui.tui.history import RunHistory
 from sago_tui.tui.keymap import bindings
 from sago_tui.tui.loader import ProjectSnapshot
 from sago_tui.tui.messages import (
@@ -82,6 +83,7 @@ class SagoApp(AppActions, App[int]):
         self.frame_events = FRAME_EVENTS
         self.trace_source: Path | None = project.traces_dir  # where old Log rows are read back
         self.exporter = HtmlExporter(self, ExportSource(project))
+        self.history = RunHistory(self)  # past runs in the Feed/Log/Cost (wiring)
         # The widgets, built here and kept: dispatching a frame never searches the DOM.
         config = self.config
         self.header = RunHeader(project.name)
@@ -185,6 +187,7 @@ class SagoApp(AppActions, App[int]):
     def on_project_loaded(self, message: ProjectLoaded) -> None:
         """The loader worker read the project."""
         self.project_ctl.loaded(message.snapshot)
+        self.history.project_opened()  # wiring: the last run, once, on reopen
 
     def on_estimate_computed(self, message: EstimateComputed) -> None:
         """The estimate worker finished."""

@@ -124,6 +124,15 @@ class EventLog(Log):
         if self.follow and self.cursor >= 0:
             self.cursor = self.count - 1
 
+    def clear_events(self) -> None:
+        """Drop every line (wiring for past runs: another one is about to be shown)."""
+        self.clear()
+        self._locators.clear()
+        self._recent.clear()
+        self._recent_order.clear()
+        self._run_id, self.follow, self.auto_scroll = "", True, True
+        self.cursor = -1
+
     def _append(self, lines: list[str]) -> None:
         """:meth:`Log.write_lines` for single-line entries, minus its screen re-layout."""
         start = len(self._lines)

@@ -124,6 +124,20 @@ class Feed(ScrollView, can_focus=True):
             flush(key)
         self._relayout()
 
+    # -- wiring for past runs (tui/history.py) ---------------------------------------------
+    def add_note(self, key: str, title: str, status: str = "") -> None:
+        """A card with only a title (it marks what follows, e.g. a past run)."""
+        self._card(key, title).status = status if status in STATUS_COLOURS else ""
+        self._relayout()
+
+    def clear(self) -> None:
+        """Drop every card (another past run is about to be shown)."""
+        self.cards.clear()
+        self._order.clear()
+        self._results, self.follow = 0, True
+        self.cursor = -1
+        self._relayout()
+
     def refresh_cards(self, task_ids: Iterable[str]) -> None:
         """Task views changed (status, cost): redraw."""
         for task_id in task_ids:
