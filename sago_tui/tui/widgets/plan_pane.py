@@ -8,6 +8,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from sago_tui.tui.session import Session
 from sago_tui.tui.widgets.approval_bar import ApprovalBar
+from sago_tui.tui.widgets.connecting import ConnectingSpinner
 from sago_tui.tui.widgets.plan_stream import PlanStream
 from sago_tui.tui.widgets.plan_tree import PlanTree
 from sago_tui.tui.widgets.task_detail import TaskDetail
@@ -24,6 +25,7 @@ class PlanPane(Vertical):
         self.plan_tree = PlanTree(session)
         self.task_detail = TaskDetail(session)
         self.stream = PlanStream()
+        self.connecting = ConnectingSpinner(lambda: self.stream.chars > 0, id="plan-connecting")
 
     def compose(self) -> ComposeResult:
         yield self.bar
@@ -34,6 +36,7 @@ class PlanPane(Vertical):
                 yield self.task_detail
             with Vertical(id="plan-live"):
                 yield Static("", id="plan-live-title")
+                yield self.connecting
                 yield self.stream
 
     @property
@@ -43,11 +46,13 @@ class PlanPane(Vertical):
 
     def show_empty(self, text: str) -> None:
         """A hint instead of a plan (no PLAN.md, a broken one, loading)."""
+        self.connecting.stop()
         self.query_one("#plan-empty", Static).update(text)
         self.query_one(ContentSwitcher).current = "plan-empty"
 
     def show_plan(self) -> None:
         """The session's plan as a tree, with the detail of the selected task."""
+        self.connecting.stop()
         self.plan_tree.show_plan()
         self.query_one(ContentSwitcher).current = "plan-body"
 
@@ -55,4 +60,5 @@ class PlanPane(Vertical):
         """The streaming view, cleared, for a new plan (or spec) answer."""
         self.query_one("#plan-live-title", Static).update(title)
         self.stream.begin()
+        self.connecting.start()  # until the answer's first text
         self.query_one(ContentSwitcher).current = "plan-live"
