@@ -23,6 +23,7 @@ from sago_tui.tui.app_config import AppConfig
 from sago_tui.tui.bridge import EventBridge
 from sago_tui.tui.commands import SagoCommands
 from sago_tui.tui.dispatch import Dispatcher
+from sago_tui.tui.editor_launch import EditorRequested, open_in_editor
 from sago_tui.tui.engine import EngineController
 from sago_tui.tui.export_control import ExportSource, HtmlExporter
 from sago_tui.tui.gc_tuning import GcTuning
@@ -229,6 +230,10 @@ class SagoApp(AppActions, App[int]):
 
         screen = EventDetailScreen(message.event, message.locator, self.trace_source)
         self.push_screen(screen)
+
+    def on_editor_requested(self, message: EditorRequested) -> None:
+        """Wiring: open a written (or read) file in $EDITOR, from the Feed or a detail view."""
+        open_in_editor(self, message.path)
 
     def on_tree_node_highlighted(self, message: Tree.NodeHighlighted[str]) -> None:
         """Show the task under the tree's cursor."""

@@ -23,12 +23,15 @@ from textual.visual import Visual
 
 from sago_tui.core.events import (
     Event,
+    FileRead,
+    FileWritten,
     LLMCalled,
     LLMDelta,
     LLMRequested,
     WorkflowFinished,
     WorkflowStarted,
 )
+from sago_tui.tui.editor_launch import EditorRequested
 from sago_tui.tui.feed_entries import entry_content
 from sago_tui.tui.formatting import STATUS_COLOURS
 from sago_tui.tui.messages import EventChosen
@@ -51,6 +54,7 @@ class Feed(ScrollView, can_focus=True):
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last (follow)", show=False),
         Binding("enter", "open", "Open entry"),
+        Binding("o", "open_file", "Open in $EDITOR", show=False),  # wiring: editor_launch
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"feed--failed", "feed--cursor", "feed--empty"}
     cursor: reactive[int] = reactive(-1, init=False)
@@ -252,6 +256,13 @@ class Feed(ScrollView, can_focus=True):
             event = located[0].row(located[1])[1]
             if event is not None:
                 self.post_message(EventChosen(event))
+
+    def action_open_file(self) -> None:
+        """Open the file the row under the cursor read or wrote in $EDITOR."""
+        located = self.locate(self.cursor)
+        event = located[0].row(located[1])[1] if located is not None else None
+        if isinstance(event, FileWritten | FileRead):
+            self.post_message(EditorRequested(event.path))
 
     def on_click(self, event: Click) -> None:
         """A click moves the cursor; a click on the cursor's row opens it."""
