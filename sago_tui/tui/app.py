@@ -45,6 +45,7 @@ from sago_tui.tui.run_control import RunController
 from sago_tui.tui.session import Session
 from sago_tui.tui.widgets.cost_table import CostTable
 from sago_tui.tui.widgets.feed import Feed
+from sago_tui.tui.widgets.filter_bar import FilterBar
 from sago_tui.tui.widgets.log_pane import LogPane
 from sago_tui.tui.widgets.plan_pane import PlanPane
 from sago_tui.tui.widgets.plan_tree import PlanTree
@@ -105,6 +106,7 @@ class SagoApp(AppActions, App[int]):
                 yield self.plan_pane
             with TabPane("3 Feed", id="feed"):
                 yield self.feed
+                yield FilterBar(self.feed, id="feed-filter")  # wiring: `/` in the Feed
             with TabPane("4 Log", id="log"):
                 yield self.log_pane
             with TabPane("5 Cost", id="cost"):

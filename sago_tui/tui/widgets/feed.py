@@ -33,10 +33,12 @@ from sago_tui.core.events import (
 )
 from sago_tui.tui.editor_launch import EditorRequested
 from sago_tui.tui.feed_entries import entry_content
+from sago_tui.tui.feed_filter import filter_cards
 from sago_tui.tui.formatting import STATUS_COLOURS
 from sago_tui.tui.messages import EventChosen
 from sago_tui.tui.session import Session
 from sago_tui.tui.widgets.feed_card import MAX_LINES, Entry, FeedCard
+from sago_tui.tui.widgets.filter_bar import open_filter
 from sago_tui.tui.widgets.scrolling import grow_virtual_size
 
 EMPTY = "Nothing has run yet — press r to start the run (or g to generate the plan first)."
@@ -55,6 +57,7 @@ class Feed(ScrollView, can_focus=True):
         Binding("end", "last", "Last (follow)", show=False),
         Binding("enter", "open", "Open entry"),
         Binding("o", "open_file", "Open in $EDITOR", show=False),  # wiring: editor_launch
+        Binding("slash", "filter", "Filter", show=False),  # wiring: filter_bar
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"feed--failed", "feed--cursor", "feed--empty"}
     cursor: reactive[int] = reactive(-1, init=False)
@@ -69,6 +72,8 @@ class Feed(ScrollView, can_focus=True):
         self.follow = True
         self._command = "run"
         self._results = 0
+        self._query = ""  # `/` filter (wiring: feed_filter); the cards laid out:
+        self._shown: list[FeedCard] = self._order
 
     # -- building cards -------------------------------------------------------------------
     def _card(self, key: str, title: str = "") -> FeedCard:
@@ -150,9 +155,21 @@ class Feed(ScrollView, can_focus=True):
                 card.show(view)
         self.refresh()
 
+    def set_filter(self, query: str) -> int:
+        """Show only cards and lines mentioning ``query`` ("" shows all); returns the cards."""
+        self._query = query.lower()
+        self.follow, self.cursor = True, -1
+        self._relayout()
+        return len(self._shown)
+
+    def action_filter(self) -> None:
+        """``/``: type a filter in the bar under the Feed."""
+        open_filter(self)
+
     def _relayout(self) -> None:
         starts, total = [], 0
-        for card in self._order:
+        self._shown = filter_cards(self._order, self._query)
+        for card in self._shown:
             starts.append(total)
             total += card.height
         self._starts, self._total = starts, total
@@ -165,14 +182,14 @@ class Feed(ScrollView, can_focus=True):
 
     def start_of(self, key: str) -> int:
         """The row of a card's header."""
-        return self._starts[self._order.index(self.cards[key])]
+        return self._starts[self._shown.index(self.cards[key])]
 
     def locate(self, index: int) -> tuple[FeedCard, int] | None:
         """The card and row of line ``index`` (None past the end)."""
         if not 0 <= index < self._total:
             return None
         at = bisect_right(self._starts, index) - 1
-        return self._order[at], index - self._starts[at]
+        return self._shown[at], index - self._starts[at]
 
     # -- drawing ----------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
