@@ -6,7 +6,8 @@ replay's own model (:func:`~sago_tui.tui.replay_model.prepare`, which fills in t
 seed traces lack) and its events go into the app's :class:`EventBridge`, exactly where
 a live run's go, so the Feed cards, Log rows, plan tree statuses and cost rows are the
 ones the run showed. It is read-only history: a "Last run" card heads the Feed, the
-status line says so, and nothing is written. Starting a job stops a delivery midway.
+status line says so, and nothing is written. Starting a job stops a delivery midway,
+and the job's first events clear the past run from the Feed and Log.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sago_tui.core.events import Event, WorkflowStarted
 from sago_tui.core.trace import RunSummary, list_runs, read_trace, summarize_run
 from sago_tui.tui.replay_model import ReplayModel, prepare
 
@@ -35,10 +37,10 @@ class ShownRun:
 
     @property
     def label(self) -> str:
-        """``Last run · 2026-12-06 10:30 UTC · passed`` (or ``Run of …`` for an older one)."""
+        """``Last run · 2026-12-06 10:30 UTC · passed`` (``Run · …`` for an older one)."""
         when = self.summary.started.replace("T", " ")[:16]
         head = "Last run" if self.latest else "Run"
-        return f"{head} · {when} UTC · {self.summary.outcome} ({self.summary.run_id})"
+        return f"{head} · {when} UTC · {self.summary.outcome}"
 
 
 def latest_trace(project_traces: Path, latest_path: Path) -> Path | None:
@@ -111,12 +113,12 @@ class RunHistory:
             self._clear()
         self.shown = ShownRun(summary, latest)
         app.trace_source = path if path.parent != app.project.traces_dir else app.trace_source
-        app.feed.add_note(HISTORY_KEY, self.shown.label + " — read-only", summary.outcome)
+        title = f"{self.shown.label} · {summary.run_id} — read-only"
+        app.feed.add_note(HISTORY_KEY, title, summary.outcome)
         await self._deliver(model)
         self.loading = False
         if not app.engine.busy:
-            app.say(f"{self.shown.label} — read-only history; r starts a new run, "
-                    "p picks another past run.")  # fmt: skip
+            app.say(f"{self.shown.label} — read-only history · p: other past runs")
             app.refresh_state()
 
     async def _deliver(self, model: ReplayModel) -> None:
@@ -136,6 +138,19 @@ class RunHistory:
             await asyncio.sleep(0)
         while len(bridge):
             await asyncio.sleep(app.config.drain_interval)
+
+    def before_events(self, events: list[Event]) -> None:
+        """A live job's first events: the past run leaves the Feed and Log to it.
+
+        Its task results stay in the tree until the job replaces them (a re-run of the
+        failed tasks leaves the others as the last run ended); ``p`` shows it again.
+        """
+        if self.shown is None or self.loading:
+            return
+        if any(isinstance(event, WorkflowStarted) for event in events):
+            self.shown = None
+            self.app.feed.clear()
+            self.app.log_pane.event_log.clear_events()
 
     def _clear(self) -> None:
         """Forget the run shown: empty Feed and Log, task results back to the files'."""

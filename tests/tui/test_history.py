@@ -14,7 +14,7 @@ from sago_tui.tui.app import SagoApp
 from sago_tui.tui.commands import SagoCommands
 from sago_tui.tui.history import HISTORY_KEY
 from sago_tui.tui.screens.run_picker_screen import RunPickerScreen
-from tests.tui.helpers import DATA, SIZE, loaded, make_app, wait_for
+from tests.tui.helpers import DATA, SIZE, feed, loaded, make_app, recorded, wait_for
 
 LAST = "20260115-093000-demo"
 OLDER = "20260114-080000-beef"
@@ -65,7 +65,13 @@ async def test_reopening_shows_the_last_run_read_only(planned_project: Project) 
         assert app.plan_tree.label_of("3.2").startswith("✔")
         assert "Last run" in str(app.status_line.render())
         assert not app.engine.busy and app.session.phase == "idle"
-    assert files_of(planned_project.root) == before  # read-only: nothing written
+        assert files_of(planned_project.root) == before  # read-only: nothing written
+        # A new job's events replace the past run in the Feed and the Log.
+        live = recorded("demo_run_failed.jsonl")
+        feed(app, live)
+        assert HISTORY_KEY not in app.feed.cards and app.history.shown is None
+        assert app.log_pane.event_log.count == len(live)
+        assert app.feed.cards["2.1"].status == "failed"
 
 
 async def test_no_trace_keeps_the_empty_feed(planned_project: Project) -> None:

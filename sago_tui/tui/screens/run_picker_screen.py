@@ -33,8 +33,8 @@ def run_label(run: RunSummary, shown: bool) -> Content:
     if run.failed:
         counts += f", {run.failed} failed"
     return Content.assemble(
-        (when, "bold"), "  ", (f"{run.outcome[:24]:<24}", outcome), " ",
-        f"{counts:<22} {tokens(run.total_tokens):>9} tok  {money(run.cost_usd):>9}",
+        (when, "bold"), "  ", (f"{run.outcome[:18]:<18}", outcome), " ",
+        f"{counts:<20} {tokens(run.total_tokens):>8} tok {money(run.cost_usd):>8}",
         ("  ◀ shown" if shown else "", "$text-accent"),
     )  # fmt: skip
 
@@ -43,7 +43,6 @@ class RunPickerScreen(ModalScreen[Path | None]):
     """Pick a past run; dismisses with its trace file (None: Escape)."""
 
     DEFAULT_CSS = """
-    RunPickerScreen .dialog.runs { width: 104; height: auto; max-height: 80%; }
     RunPickerScreen OptionList { height: auto; max-height: 24; border: none; padding: 0; }
     RunPickerScreen #runs-empty { color: $text-muted; margin-bottom: 1; }
     """
@@ -67,7 +66,9 @@ class RunPickerScreen(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         """Focus the list on the newest run."""
-        self.query_one(".dialog").border_subtitle = "↑↓ choose · Enter shows the run · Esc closes"
+        dialog = self.query_one(".dialog")
+        dialog.styles.width = 100  # one line per run (the app's dialogs are 76 wide)
+        dialog.border_subtitle = "↑↓ choose · Enter shows the run · Esc closes"
         if self.runs:
             runs = self.query_one("#runs-list", OptionList)
             runs.highlighted = 0
