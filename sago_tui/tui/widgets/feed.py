@@ -153,6 +153,8 @@ class Feed(ScrollView, can_focus=True):
             card, view = self.cards.get(task_id), self.session.tasks.get(task_id)
             if card is not None and view is not None:
                 card.show(view)
+        if self._query:  # filtered views copy their card's status: rebuild them
+            self._relayout()
         self.refresh()
 
     def set_filter(self, query: str) -> int:
