@@ -115,6 +115,8 @@ class RunHistory:
         app.trace_source = path if path.parent != app.project.traces_dir else app.trace_source
         title = f"{self.shown.label} · {summary.run_id} — read-only"
         app.feed.add_note(HISTORY_KEY, title, summary.outcome)
+        if model.plan is not None:  # progress counts the run's tasks, skipped ones too
+            app.session.scope = {t.id for t in model.plan.tasks} & set(app.session.tasks)
         await self._deliver(model)
         self.loading = False
         if not app.engine.busy:

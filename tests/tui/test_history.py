@@ -108,6 +108,7 @@ async def test_the_run_picker_shows_an_older_run(planned_project: Project) -> No
         assert app.session.tasks["3.2"].live == "skipped"  # blocked by 2.1 in that run
         assert "blocked" in app.session.tasks["3.2"].error
         assert app.session.failed_ids() == ["2.1"]
+        assert app.session.progress == (5, 5)  # 3.x were skipped (blocked) in that run
         # Escape closes the picker without changing what is shown.
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, RunPickerScreen), "the picker")
