@@ -97,7 +97,7 @@ async def test_the_run_picker_shows_an_older_run(planned_project: Project) -> No
         options = app.screen.query_one(OptionList)
         assert options.option_count == 2
         newest = str(options.get_option_at_index(0).prompt)
-        assert newest.startswith("2026-01-15 09:30:00") and "◀ shown" in newest
+        assert newest.startswith("2026-01-15 09:30 ") and "◀ shown" in newest
         assert "failed" in str(options.get_option_at_index(1).prompt)
         await pilot.press("down", "enter")
         await shown(app, pilot, OLDER)

@@ -27,15 +27,15 @@ OUTCOME_STYLES = {"passed": "$text-success", "interrupted": "$text-warning"}
 
 def run_label(run: RunSummary, shown: bool) -> Content:
     """One line of the list: when, outcome, tasks, tokens and cost (``◀`` marks the one shown)."""
-    when = run.started.replace("T", " ")[:19] or "(no start time)"
+    when = run.started.replace("T", " ")[:16] or "(no start time)"
     outcome = OUTCOME_STYLES.get(run.outcome, "$text-error")
     counts = f"{run.passed}/{run.total_tasks} passed" if run.total_tasks else "no tasks"
     if run.failed:
         counts += f", {run.failed} failed"
     return Content.assemble(
-        (when, "bold"), "  ", (f"{run.outcome[:18]:<18}", outcome), " ",
+        (when, "bold"), "  ", (f"{run.outcome[:16]:<16}", outcome), " ",
         f"{counts:<20} {tokens(run.total_tokens):>8} tok {money(run.cost_usd):>8}",
-        ("  ◀ shown" if shown else "", "$text-accent"),
+        (" ◀ shown" if shown else "", "$text-accent"),
     )  # fmt: skip
 
 
