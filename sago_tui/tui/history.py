@@ -34,12 +34,15 @@ class ShownRun:
 
     summary: RunSummary
     latest: bool
+    command: str = "run"
 
     @property
     def label(self) -> str:
-        """``Last run · 2026-12-06 10:30 UTC · passed`` (``Run · …`` for an older one)."""
+        """``Last run · 2026-12-06 10:30 UTC · passed`` (``Run · …`` for an older one;
+        ``plan`` for a planning job's trace)."""
         when = self.summary.started.replace("T", " ")[:16]
-        head = "Last run" if self.latest else "Run"
+        job = "run" if self.command in ("run", "execute") else self.command or "job"
+        head = f"Last {job}" if self.latest else job.capitalize()
         return f"{head} · {when} UTC · {self.summary.outcome}"
 
 
@@ -111,7 +114,9 @@ class RunHistory:
             return
         if self.shown is not None or app.feed.cards:
             self._clear()
-        self.shown = ShownRun(summary, latest)
+        first = model.records[0] if model.records else {}
+        command = str((first.get("data") or {}).get("command") or "run")
+        self.shown = ShownRun(summary, latest, command)
         app.trace_source = path if path.parent != app.project.traces_dir else app.trace_source
         title = f"{self.shown.label} · {summary.run_id} — read-only"
         app.feed.add_note(HISTORY_KEY, title, summary.outcome)

@@ -69,6 +69,18 @@ def test_diff_views_keep_line_numbers_and_sides() -> None:
     assert plain.plain == DIFF.rstrip("\n")
 
 
+def test_new_files_and_missing_newlines() -> None:
+    created = (
+        "--- /dev/null\n+++ b/new.py\n@@ -0,0 +1,2 @@\n+a = 1\n+b = 2\n"
+        "\\ No newline at end of file\n"
+    )
+    parsed = parse_diff(created, "new.py")
+    assert [row.kind for row in parsed.rows][-1] == "note"
+    lines = side_by_side(parsed, 60).plain.splitlines()
+    assert lines[1].split(" │ ")[0].strip() == "" and lines[1].split(" │ ")[1].strip() == "1 a = 1"
+    assert lines[-1].startswith("\\ No newline")
+
+
 def test_editor_command_and_project_files(tmp_path: Path) -> None:
     assert editor_command({"EDITOR": "code --wait"}) == ["code", "--wait"]
     assert editor_command({"VISUAL": "nvim", "EDITOR": "vi"}) == ["nvim"]
@@ -119,6 +131,11 @@ async def test_detail_colours_a_diff_and_shows_it_side_by_side(planned_project: 
         assert not view.side_by_side
 
 
+def log_lines(path: Path) -> list[str]:
+    """What the fake editor recorded so far."""
+    return path.read_text().splitlines() if path.is_file() else []
+
+
 def fake_editor(tmp_path: Path) -> tuple[Path, Path]:
     """A script that records the file it was asked to open."""
     log = tmp_path / "editor.log"
@@ -131,7 +148,7 @@ def fake_editor(tmp_path: Path) -> tuple[Path, Path]:
 async def test_open_a_written_file_in_the_editor(
     planned_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    script, log = fake_editor(tmp_path)
+    script, log_file = fake_editor(tmp_path)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", f"{script} --wait")
     suspended: list[str] = []
@@ -159,10 +176,20 @@ async def test_open_a_written_file_in_the_editor(
                    if isinstance(e, FileWritten) and e.path == wanted)  # fmt: skip
         app.feed.cursor = app.feed.start_of("2.1") + 1 + row
         await pilot.press("o")
-        await wait_for(pilot, lambda: log.is_file(), "the editor to run")
-        assert log.read_text().splitlines() == ["--wait", str(target.resolve())]
+        await wait_for(pilot, lambda: log_file.is_file(), "the editor to run")
+        assert log_lines(log_file) == ["--wait", str(target.resolve())]
         assert suspended == ["suspend", "resume"]
         assert "Back from" in str(app.status_line.render())
+        # From the Log: the same write under the cursor, then o.
+        await pilot.press("4")
+        log = app.log_pane.event_log
+        log.focus()
+        await pilot.pause()
+        log.cursor = next(i for i, e in enumerate(events)
+                          if isinstance(e, FileWritten) and e.path == wanted)  # fmt: skip
+        await pilot.press("o")
+        await wait_for(pilot, lambda: len(log_lines(log_file)) == 4, "the editor from the Log")
+        assert log_lines(log_file)[2:] == ["--wait", str(target.resolve())]
         # A file that is not in the project is refused without starting the editor.
         write = next(e for e in events if isinstance(e, FileWritten))
         app.post_message(EventChosen(FileWritten(path="../outside.py", agent=write.agent)))
@@ -170,4 +197,4 @@ async def test_open_a_written_file_in_the_editor(
         await pilot.press("o")
         await pilot.pause()
         assert "not a file in the project" in str(app.status_line.render())
-        assert len(log.read_text().splitlines()) == 2 and os.path.exists(target)
+        assert len(log_lines(log_file)) == 4 and os.path.exists(target)

@@ -9,10 +9,10 @@ from pathlib import Path
 from textual.widgets import OptionList
 
 from sago_tui.core.project import Project
-from sago_tui.core.trace import read_trace
+from sago_tui.core.trace import RunSummary, read_trace
 from sago_tui.tui.app import SagoApp
 from sago_tui.tui.commands import SagoCommands
-from sago_tui.tui.history import HISTORY_KEY
+from sago_tui.tui.history import HISTORY_KEY, ShownRun
 from sago_tui.tui.screens.run_picker_screen import RunPickerScreen
 from tests.tui.helpers import DATA, SIZE, feed, loaded, make_app, recorded, wait_for
 
@@ -127,6 +127,14 @@ async def test_the_picker_says_when_there_are_no_runs(planned_project: Project) 
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, RunPickerScreen)
+
+
+def test_labels_name_the_job(tmp_path: Path) -> None:
+    summary = RunSummary(LAST, tmp_path / "x.jsonl", "2026-01-15T09:30:00+00:00", "passed",
+                         2, 2, 0, 10, 0.01)  # fmt: skip
+    assert ShownRun(summary, True).label == "Last run · 2026-01-15 09:30 UTC · passed"
+    assert ShownRun(summary, False, "plan").label.startswith("Plan · 2026-01-15 09:30 UTC")
+    assert ShownRun(summary, True, "plan").label.startswith("Last plan ·")
 
 
 def test_trace_records_have_run_ids() -> None:

@@ -24,7 +24,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import Log
 
-from sago_tui.core.events import Event, LLMDelta
+from sago_tui.core.events import Event, FileRead, FileWritten, LLMDelta
+from sago_tui.tui.editor_launch import EditorRequested
 from sago_tui.tui.formatting import log_line
 from sago_tui.tui.messages import EventChosen
 from sago_tui.tui.widgets.filter_bar import open_filter
@@ -75,6 +76,7 @@ class EventLog(Log):
         Binding("end", "last", "Last (follow)", show=False),
         Binding("enter", "open", "Open event"),
         Binding("slash", "filter", "Filter", show=False),  # wiring: filter_bar
+        Binding("o", "open_file", "Open in $EDITOR", show=False),  # wiring: editor_launch
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "event-log--cursor",
@@ -149,6 +151,12 @@ class EventLog(Log):
         self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
         return len(self._lines)
+
+    def action_open_file(self) -> None:
+        """``o``: open the file the event under the cursor read or wrote in $EDITOR."""
+        message = self.event_at(self.cursor)
+        if message is not None and isinstance(message.event, FileWritten | FileRead):
+            self.post_message(EditorRequested(message.event.path))
 
     def action_filter(self) -> None:
         """``/``: type a filter in the bar under the log."""
