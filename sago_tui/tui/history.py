@@ -124,7 +124,7 @@ class RunHistory:
             app.session.scope = {t.id for t in model.plan.tasks} & set(app.session.tasks)
         await self._deliver(model)
         self.loading = False
-        if not app.engine.busy:
+        if not app.engine.busy and self.shown is not None:
             app.say(f"{self.shown.label} — read-only history · p: other past runs")
             app.refresh_state()
 
@@ -152,12 +152,13 @@ class RunHistory:
         Its task results stay in the tree until the job replaces them (a re-run of the
         failed tasks leaves the others as the last run ended); ``p`` shows it again.
         """
-        if self.shown is None or self.loading:
-            return
+        if self.shown is None or (self.loading and not self.app.engine.busy):
+            return  # nothing shown, or the past run's own events
         if any(isinstance(event, WorkflowStarted) for event in events):
             self.shown = None
             self.app.feed.clear()
             self.app.log_pane.event_log.clear_events()
+            self.app.trace_source = self.app.project.traces_dir
 
     def _clear(self) -> None:
         """Forget the run shown: empty Feed and Log, task results back to the files'."""
