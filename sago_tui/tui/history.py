@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sago_tui.core.events import Event, WorkflowStarted
 from sago_tui.core.trace import RunSummary, list_runs, read_trace, summarize_run
+from sago_tui.tui.export_control import ExportSource
 from sago_tui.tui.replay_model import ReplayModel, prepare
 
 if TYPE_CHECKING:
@@ -120,6 +121,9 @@ class RunHistory:
         app.trace_source = path if path.parent != app.project.traces_dir else app.trace_source
         title = f"{self.shown.label} · {summary.run_id} — read-only"
         app.feed.add_note(HISTORY_KEY, title, summary.outcome)
+        # `h` exports the run on screen: this one, until a job replaces it.
+        app.exporter.source = ExportSource(app.project, model.records,
+                                           f"{app.project.name} · {self.shown.label}")  # fmt: skip
         if model.plan is not None:  # progress counts the run's tasks, skipped ones too
             app.session.scope = {t.id for t in model.plan.tasks} & set(app.session.tasks)
         await self._deliver(model)
@@ -159,6 +163,7 @@ class RunHistory:
             self.app.feed.clear()
             self.app.log_pane.event_log.clear_events()
             self.app.trace_source = self.app.project.traces_dir
+            self.app.exporter.source = ExportSource(self.app.project)
 
     def _clear(self) -> None:
         """Forget the run shown: empty Feed and Log, task results back to the files'."""

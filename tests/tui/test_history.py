@@ -70,6 +70,7 @@ async def test_reopening_shows_the_last_run_read_only(planned_project: Project) 
         live = recorded("demo_run_failed.jsonl")
         feed(app, live)
         assert HISTORY_KEY not in app.feed.cards and app.history.shown is None
+        assert app.exporter.source.records is None  # h exports the project's latest again
         assert app.log_pane.event_log.count == len(live)
         assert app.feed.cards["2.1"].status == "failed"
 
@@ -109,6 +110,11 @@ async def test_the_run_picker_shows_an_older_run(planned_project: Project) -> No
         assert "blocked" in app.session.tasks["3.2"].error
         assert app.session.failed_ids() == ["2.1"]
         assert app.session.progress == (5, 5)  # 3.x were skipped (blocked) in that run
+        # h exports the run on screen.
+        assert app.exporter.source.records is not None
+        assert len(app.exporter.source.records) == len(failed)
+        await app.exporter.run()
+        assert (planned_project.planning_dir / "trace.html").is_file()
         # Escape closes the picker without changing what is shown.
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, RunPickerScreen), "the picker")
