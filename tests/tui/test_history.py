@@ -135,6 +135,21 @@ async def test_the_picker_says_when_there_are_no_runs(planned_project: Project) 
         assert not isinstance(app.screen, RunPickerScreen)
 
 
+async def test_tasks_gone_from_the_plan_keep_their_cards(planned_project: Project) -> None:
+    """The plan was regenerated since: the past run's other tasks are named by their id."""
+    from tests.tui.test_approval_flow import PLAN
+
+    with_traces(planned_project)
+    planned_project.plan_path.write_text(PLAN)  # tasks 1.1 and 1.2 only
+    app = make_app(planned_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await shown(app, pilot, LAST)
+        assert app.feed.cards["2.1"].title == "2.1"
+        assert "verify passed" in "".join(c.plain for c, _ in app.feed.cards["2.1"].lines)
+        assert set(app.session.tasks) == {"1.1", "1.2"}
+
+
 def test_labels_name_the_job(tmp_path: Path) -> None:
     summary = RunSummary(LAST, tmp_path / "x.jsonl", "2026-01-15T09:30:00+00:00", "passed",
                          2, 2, 0, 10, 0.01)  # fmt: skip

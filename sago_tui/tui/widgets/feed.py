@@ -80,7 +80,8 @@ class Feed(ScrollView, can_focus=True):
         card = self.cards.get(key)
         if card is None:
             view = self.session.tasks.get(key)
-            title = title or (f"{view.task.id} {view.task.name}" if view else "Session")
+            # A task the plan no longer has (a past run's) is named by its id.
+            title = title or (f"{view.task.id} {view.task.name}" if view else key or "Session")
             card = self.cards[key] = FeedCard(key, title)
             if view is not None:
                 card.show(view)
