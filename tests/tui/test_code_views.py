@@ -112,9 +112,9 @@ async def test_detail_colours_a_diff_and_shows_it_side_by_side(planned_project: 
         await loaded(pilot)
         app.post_message(EventChosen(call))
         await wait_for(pilot, lambda: isinstance(app.screen, EventDetailScreen), "the detail")
-        response = app.screen.query(".detail-text").last()
-        assert isinstance(response, Static)
+        prompt, response = app.screen.query(".detail-text").results(Static)
         assert "import" in styled_text(response.visual)  # type: ignore[arg-type]
+        assert styled_text(prompt.visual)  # type: ignore[arg-type]  # its files are coloured
         await pilot.press("escape")
         app.post_message(EventChosen(fix))
         await wait_for(pilot, lambda: bool(app.screen.query(DiffView)), "the diff")

@@ -66,8 +66,10 @@ def sections(event: Event, *, colour: bool = False) -> list[tuple[str, Content |
     """(title, body) pairs describing ``event`` in full; ``colour`` adds syntax colour."""
     match event:
         case LLMCalled():
+            # Prompts carry files in fences too: coloured the same way as answers.
+            prompt = _shown(event.prompt_preview, "(not recorded)", colour, answer)
             response = _shown(event.response_preview, "(empty)", colour, answer)
-            return [("Prompt", event.prompt_preview or "(not recorded)"), ("Response", response)]
+            return [("Prompt", prompt), ("Response", response)]
         case FileWritten():
             if event.diff:
                 return [("Diff", DiffView(event.diff, event.path, colour=colour,
