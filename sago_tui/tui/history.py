@@ -130,7 +130,7 @@ class RunHistory:
         self.loading = False
         if not app.engine.busy and self.shown is not None:
             app.say(f"{self.shown.label} — read-only history · p: other past runs")
-            app.refresh_state()
+            app.repaint_state()
 
     async def _deliver(self, model: ReplayModel) -> None:
         """Every event into the bridge, a frame's worth at a time (stops if a job starts)."""

@@ -11,8 +11,8 @@ from textual.widgets import OptionList
 from sago_tui.core.project import Project
 from sago_tui.core.trace import RunSummary, read_trace
 from sago_tui.tui.app import SagoApp
-from sago_tui.tui.commands import SagoCommands
 from sago_tui.tui.history import HISTORY_KEY, ShownRun
+from sago_tui.tui.palette import SagoCommands
 from sago_tui.tui.screens.run_picker_screen import RunPickerScreen
 from tests.tui.helpers import DATA, SIZE, feed, loaded, make_app, recorded, wait_for
 
@@ -64,7 +64,7 @@ async def test_reopening_shows_the_last_run_read_only(planned_project: Project) 
         assert app.session.tasks["2.1"].tokens > 0
         assert app.plan_tree.label_of("3.2").startswith("✔")
         assert "Last run" in str(app.status_line.render())
-        assert not app.engine.busy and app.session.phase == "idle"
+        assert not app.engine.busy and app.phase == "idle"
         assert files_of(planned_project.root) == before  # read-only: nothing written
         # A new job's events replace the past run in the Feed and the Log.
         live = recorded("demo_run_failed.jsonl")
