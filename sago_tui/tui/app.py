@@ -363,7 +363,7 @@ class SagoApp(AppActions, App[int]):
         self.push_screen(screen)
 
     @on(EditorRequested)
-    def open_in_editor(self, message: EditorRequested) -> None:
+    def open_file_in_editor(self, message: EditorRequested) -> None:
         """Wiring: open a written (or read) file in $EDITOR, from the Feed, Log or a detail."""
         open_in_editor(self, message.path)
 

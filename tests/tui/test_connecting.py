@@ -17,14 +17,16 @@ async def test_plan_generation_shows_a_spinner_until_the_first_token(
     llm_server: FakeLLMServer,
     server_settings: Callable[[Project], Settings],
 ) -> None:
-    llm_server.enqueue(Reply(content=file_answer({"PLAN.md": PLAN}), delay=1.0))
+    # The server holds the answer long enough for a loaded machine to look at the screen.
+    llm_server.enqueue(Reply(content=file_answer({"PLAN.md": PLAN}), delay=3.0))
     app = make_app(hello_project, server_settings(hello_project))
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         spinner = app.plan_pane.connecting
         assert not spinner.active
         await pilot.press("g")
-        await wait_for(pilot, lambda: llm_server.in_flight >= 1, "the plan request")
+        # The first call loads the LLM client: slow on a busy machine (a guard, not a timing).
+        await wait_for(pilot, lambda: llm_server.in_flight >= 1, "the plan request", 90)
         # The request is out and no token came back yet: the spinner says so.
         assert app.plan_pane.view == "plan-live"
         assert spinner.active and spinner.display
