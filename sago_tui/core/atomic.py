@@ -20,8 +20,12 @@ def is_temp_file(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX) and name.count(".") >= 3
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping an existing file's mode."""
+def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
+    """Replace ``path`` with ``data`` atomically, keeping an existing file's mode.
+
+    Returns the new file's status as written (inode, size, mtime), so a caller can tell
+    later whether anyone has replaced or edited the file since.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     mode: int | None = None
     with contextlib.suppress(FileNotFoundError):
@@ -32,6 +36,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            written = os.fstat(handle.fileno())
         if mode is not None:
             os.chmod(tmp_name, mode)
         else:
@@ -43,8 +48,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+    return written
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with UTF-8 ``text`` atomically."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path, text: str) -> os.stat_result:
+    """Replace ``path`` with UTF-8 ``text`` atomically; the new file's status."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
