@@ -20,12 +20,14 @@ def is_temp_file(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX) and name.count(".") >= 3
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
-    """Replace ``path`` with ``data`` atomically, keeping an existing file's mode.
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically, keeping an existing file's mode."""
+    atomic_write_status(path, data)
 
-    Returns the new file's status as written (inode, size, mtime), so a caller can tell
-    later whether anyone has replaced or edited the file since.
-    """
+
+def atomic_write_status(path: Path, data: bytes) -> os.stat_result:
+    """:func:`atomic_write_bytes`, returning the new file's status as written (inode,
+    size, mtime), so a caller can tell later whether anyone has edited the file since."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode: int | None = None
     with contextlib.suppress(FileNotFoundError):
@@ -51,6 +53,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
     return written
 
 
-def atomic_write_text(path: Path, text: str) -> os.stat_result:
-    """Replace ``path`` with UTF-8 ``text`` atomically; the new file's status."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with UTF-8 ``text`` atomically."""
+    atomic_write_status(path, text.encode("utf-8"))

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sago_tui.core.atomic import atomic_write_text
+from sago_tui.core.atomic import atomic_write_status
 from sago_tui.core.state_format import (
     StateSnapshot,
     TaskRecord,
@@ -142,7 +142,8 @@ class StateStore:
         if snapshot is None:
             return
         try:
-            self._known_sig = _signature(atomic_write_text(self.path, render_state(snapshot)))
+            text = render_state(snapshot).encode("utf-8")
+            self._known_sig = _signature(atomic_write_status(self.path, text))
         except BaseException:
             self._known = self._known_sig = None  # re-read (and replay) next time
             raise

@@ -21,13 +21,13 @@ def store(tmp_path: Path) -> StateStore:
 def writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every text STATE.md is rewritten with, in order."""
     written: list[str] = []
-    real = state_module.atomic_write_text
+    real = state_module.atomic_write_status
 
-    def counting(path: Path, text: str) -> object:
-        written.append(text)
-        return real(path, text)
+    def counting(path: Path, data: bytes) -> object:
+        written.append(data.decode("utf-8"))
+        return real(path, data)
 
-    monkeypatch.setattr(state_module, "atomic_write_text", counting)
+    monkeypatch.setattr(state_module, "atomic_write_status", counting)
     return written
 
 
