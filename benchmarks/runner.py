@@ -19,6 +19,7 @@ from benchmarks.harness import (
     Benchmark,
     Figure,
     Options,
+    ensure_bytecode,
     load_info,
     load_now,
     not_measured,
@@ -33,6 +34,7 @@ def run_suite(
     """Every selected benchmark's figures, and the names of those that crashed."""
     figures: list[Figure] = []
     crashed: list[str] = []
+    ensure_bytecode()
     try:
         _run_each(options, only, log, figures, crashed)
     finally:
