@@ -52,6 +52,8 @@ from sago_tui.tui.widgets.status_line import StatusLine
 from sago_tui.tui.widgets.task_detail import TaskDetail
 
 FRAME_EVENTS = 2_000
+INPUT_FIRST_EVENTS = 200
+"""A frame's events while input waits in the app's queue: the key is served first."""
 
 
 class SagoApp(AppActions, App[int]):
@@ -171,11 +173,14 @@ class SagoApp(AppActions, App[int]):
     def drain(self) -> None:
         """Apply buffered engine events to the widgets, in one batch.
 
-        A frame takes at most ``frame_events`` (:data:`FRAME_EVENTS`): after a burst the
-        backlog is spread over the next frames instead of freezing the keyboard for one
-        long frame.
+        A frame takes at most ``frame_events`` (:data:`FRAME_EVENTS`), and only
+        :data:`INPUT_FIRST_EVENTS` while input is queued: after a burst the backlog is
+        spread over the next frames instead of freezing the keyboard for one long frame.
         """
-        events = self.bridge.drain(self.frame_events)
+        limit = self.frame_events
+        if self.message_queue_size:  # a key press (or other input) is waiting: it goes first
+            limit = min(limit, INPUT_FIRST_EVENTS)
+        events = self.bridge.drain(limit)
         self.gc.tick(busy=bool(events) or self.engine.busy)
         if events:
             with self.batch_update():
