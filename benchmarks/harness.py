@@ -208,8 +208,8 @@ def format_range(fig: Figure) -> str:
     values = fig.samples if fig.stat != "p95" else fig.runs
     if fig.measured is None or len(values) < 2:
         return "-"
-    low, high = min(values), max(values)
-    return f"{format_value(low, fig.unit)}–{format_value(high, fig.unit).split()[0]}"
+    low, high = (format_value(v, fig.unit).split()[0] for v in (min(values), max(values)))
+    return f"{low}–{high} {fig.unit}"
 
 
 def print_table(figures: Sequence[Figure], info: dict[str, Any], out: Any = None) -> None:
@@ -241,8 +241,8 @@ def print_table(figures: Sequence[Figure], info: dict[str, Any], out: Any = None
     repeated = [fig.name.strip() for fig in figures if len(fig.runs) > 1 and fig.target]
     if repeated:
         print(
-            "repeated once after a miss (samples pooled; noisy = the runs straddle the "
-            f"target): {', '.join(repeated)}",
+            "measured twice, samples pooled (a row of the same benchmark missed its target "
+            f"the first time; noisy = the runs straddle the target): {', '.join(repeated)}",
             file=stream,
         )
     load = info.get("loadavg")

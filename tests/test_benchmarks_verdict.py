@@ -59,7 +59,7 @@ def test_runner_repeats_a_miss_once(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
     print_table(figures, {"cpus": 2, "loadavg": [1, 1, 1], "loadavg_end": [1, 1, 1]}, out)
     text = out.getvalue()
-    assert "noisy" in text and "repeated once after a miss" in text and "→" in text
+    assert "noisy" in text and "measured twice" in text and "→" in text
 
 
 def test_quick_runs_never_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
