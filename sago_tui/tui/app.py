@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
-from textual.widgets import Footer, TabbedContent, TabPane, Tree
+from textual.widgets import TabbedContent, TabPane, Tree
 
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
@@ -46,6 +46,7 @@ from sago_tui.tui.widgets.feed import Feed
 from sago_tui.tui.widgets.log_pane import LogPane
 from sago_tui.tui.widgets.plan_pane import PlanPane
 from sago_tui.tui.widgets.plan_tree import PlanTree
+from sago_tui.tui.widgets.quick_footer import QuickFooter
 from sago_tui.tui.widgets.run_header import RunHeader
 from sago_tui.tui.widgets.spec_editor import SpecEditor
 from sago_tui.tui.widgets.status_line import StatusLine
@@ -109,7 +110,7 @@ class SagoApp(AppActions, App[int]):
             with TabPane("5 Cost", id="cost"):
                 yield self.cost_table
         yield self.status_line
-        yield Footer()
+        yield QuickFooter()
 
     def on_mount(self) -> None:
         """Paint first; read the project and drain events afterwards."""
