@@ -25,6 +25,7 @@ from sago_tui.tui.commands import SagoCommands
 from sago_tui.tui.dispatch import Dispatcher
 from sago_tui.tui.engine import EngineController
 from sago_tui.tui.export_control import ExportSource, HtmlExporter
+from sago_tui.tui.frame_budget import FrameBudget
 from sago_tui.tui.gc_tuning import GcTuning
 from sago_tui.tui.keymap import bindings
 from sago_tui.tui.loader import ProjectSnapshot
@@ -53,8 +54,6 @@ from sago_tui.tui.widgets.status_line import StatusLine
 from sago_tui.tui.widgets.task_detail import TaskDetail
 
 FRAME_EVENTS = 2_000
-INPUT_FIRST_EVENTS = 200
-"""A frame's events while input waits in the app's queue: the key is served first."""
 
 
 class SagoApp(AppActions, App[int]):
@@ -83,6 +82,7 @@ class SagoApp(AppActions, App[int]):
         self.snapshot = ProjectSnapshot(initialized=False)
         self.run_scope: list[str] | None = None
         self.frame_events = FRAME_EVENTS
+        self.frame_budget = FrameBudget()
         self.trace_source: Path | None = project.traces_dir  # where old Log rows are read back
         self.exporter = HtmlExporter(self, ExportSource(project))
         # The widgets, built here and kept: dispatching a frame never searches the DOM.
@@ -174,14 +174,12 @@ class SagoApp(AppActions, App[int]):
     def drain(self) -> None:
         """Apply buffered engine events to the widgets, in one batch.
 
-        A frame takes at most ``frame_events`` (:data:`FRAME_EVENTS`), and only
-        :data:`INPUT_FIRST_EVENTS` while input is queued: after a burst the backlog is
-        spread over the next frames instead of freezing the keyboard for one long frame.
+        A frame takes at most ``frame_events`` (:data:`FRAME_EVENTS`): after a burst the
+        backlog is spread over the next frames instead of freezing the keyboard for one
+        long frame. While input is queued, :class:`FrameBudget` serves it first.
         """
-        limit = self.frame_events
-        if self.message_queue_size:  # a key press (or other input) is waiting: it goes first
-            limit = min(limit, INPUT_FIRST_EVENTS)
-        events = self.bridge.drain(limit)
+        limit = self.frame_budget.limit(self.frame_events, bool(self.message_queue_size))
+        events = self.bridge.drain(limit) if limit else []
         self.gc.tick(busy=bool(events) or self.engine.busy)
         if events:
             with self.batch_update():
