@@ -93,8 +93,9 @@ class StateStore:
 
     Every mutation starts from the file as it is now (the user may have edited their
     sections since: the file is re-read whenever its inode, size or mtime changed),
-    applies the change and rewrites the file atomically, at once or, inside
-    :meth:`coalesced`, at most every ``interval`` seconds.
+    applies the change and rewrites the file atomically: at once, except task results
+    inside :meth:`coalesced`, which wait for the next context change, the interval or
+    the block's end.
     """
 
     def __init__(self, path: Path, clock: Callable[[], datetime] | None = None) -> None:
