@@ -152,7 +152,7 @@ class SagoApp(AppActions, App[int]):
         """Paint first; read the project and drain events afterwards."""
         if self.config.tune_gc:
             self.gc.apply()
-        self.set_interval(self.config.drain_interval, self.drain)
+        self.set_interval(self.config.drain_interval, self.drain_frame)
         self.set_interval(1.0, lambda: self.header.show(self.session))
         self.cost_table.max_cost = self.settings.run.max_cost
         self.header.show_phase(self.phase)
@@ -237,14 +237,19 @@ class SagoApp(AppActions, App[int]):
             self.task_detail.show(self.task_detail.task_id)
         self.refresh_approval()
 
-    def drain(self) -> None:
+    def drain_frame(self) -> None:
+        """The timer's frame: :meth:`drain`, but while input is queued
+        :class:`FrameBudget` holds or shrinks the batch so the key is served first."""
+        self.drain(self.frame_budget.limit(self.frame_events, bool(self.message_queue_size)))
+
+    def drain(self, limit: int | None = None) -> None:
         """Apply buffered engine events to the widgets, in one batch.
 
         A frame takes at most ``frame_events`` (:data:`FRAME_EVENTS`): after a burst the
         backlog is spread over the next frames instead of freezing the keyboard for one
-        long frame. While input is queued, :class:`FrameBudget` serves it first.
+        long frame.
         """
-        limit = self.frame_budget.limit(self.frame_events, bool(self.message_queue_size))
+        limit = self.frame_events if limit is None else limit
         events = self.bridge.drain(limit) if limit else []
         self.gc.tick(busy=bool(events) or self.engine.busy)
         if events:

@@ -29,16 +29,18 @@ async def test_a_waiting_key_is_served_before_the_backlog(planned_project: Proje
         await loaded(pilot)
         for n in range(3 * FRAME_EVENTS):
             app.bridge(TaskStarted(task_id=f"9.{n}", task_name="flood"))
-        app.drain()  # nothing waiting: a full frame
+        app.drain_frame()  # nothing waiting: a full frame
         assert len(app.bridge) == 2 * FRAME_EVENTS
         app.post_message(events.Key("down", None))  # queued, not yet handled
         assert app.message_queue_size
         for _ in range(MAX_HELD_FRAMES):
-            app.drain()
+            app.drain_frame()
         assert len(app.bridge) == 2 * FRAME_EVENTS  # held while the key waits
-        app.drain()
+        app.drain_frame()
         assert len(app.bridge) == 2 * FRAME_EVENTS - INPUT_FIRST_EVENTS
+        app.drain()  # an explicit drain (a job's last events) is never held
+        assert len(app.bridge) == FRAME_EVENTS - INPUT_FIRST_EVENTS
         await pilot.pause()
         assert not app.message_queue_size  # the key was handled
-        app.drain()
-        assert len(app.bridge) == 2 * FRAME_EVENTS - INPUT_FIRST_EVENTS - FRAME_EVENTS
+        app.drain_frame()
+        assert len(app.bridge) == 0
