@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sago_tui.core.atomic import atomic_write_text
+from sago_tui.core.secrets import Redactor
 from sago_tui.core.state_format import (
     StateSnapshot,
     TaskRecord,
@@ -75,9 +76,17 @@ class StateStore:
     applies the change and rewrites the file atomically.
     """
 
-    def __init__(self, path: Path, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        redactor: Redactor | None = None,
+    ) -> None:
         self.path = path
         self._clock = clock or datetime.now
+        # Everything sago writes here passes the redactor: errors quote verify output.
+        self._redact = redactor.redact if redactor is not None else str
         self._lock = _lock_for(path)
 
     def _read(self) -> StateSnapshot:
@@ -115,7 +124,11 @@ class StateStore:
         """
         if not task_id or ":" in task_id or any(c.isspace() for c in task_id):
             raise ValueError(f"invalid task id {task_id!r}")
-        lines = [_clip(part.rstrip()) for entry in detail for part in str(entry).splitlines()]
+        lines = [
+            _clip(part.rstrip())
+            for entry in detail
+            for part in self._redact(str(entry)).splitlines()
+        ]
         while lines and not lines[0].strip():
             lines.pop(0)
         while lines and not lines[-1].strip():
@@ -125,7 +138,7 @@ class StateStore:
             name=one_line(name, 200),
             status=TaskStatus(status),
             timestamp=self._clock().strftime("%Y-%m-%d %H:%M:%S"),
-            error=one_line(error, 500),
+            error=one_line(self._redact(error), 500),
             detail=lines[-MAX_DETAIL_LINES:],
         )
 
@@ -159,6 +172,6 @@ class StateStore:
         def change(snapshot: StateSnapshot) -> None:
             for attr, value in updates.items():
                 if value is not None:
-                    setattr(snapshot, attr, one_line(value, 300))
+                    setattr(snapshot, attr, one_line(self._redact(value), 300))
 
         self._update(change)

@@ -7,6 +7,7 @@ ends as a :class:`TaskOutcome`.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -20,10 +21,10 @@ from sago_tui.core.classify import (
     normalise_output,
 )
 from sago_tui.core.compression import compress_sections, compression_event
-from sago_tui.core.context import ProjectContext, TaskContext, build_task_context
+from sago_tui.core.context import READER, ProjectContext, TaskContext, build_task_context
 from sago_tui.core.errors import Cancelled
 from sago_tui.core.estimate import call_cost, expected_output_tokens
-from sago_tui.core.events import FixAttempted, VerifyRan
+from sago_tui.core.events import FileRefused, FixAttempted, VerifyRan
 from sago_tui.core.fileblocks import FileBlockError, parse_file_blocks
 from sago_tui.core.files import write_task_files
 from sago_tui.core.gateway import LLMGateway
@@ -32,6 +33,8 @@ from sago_tui.core.outcome import FAILED, PASSED, TaskOutcome
 from sago_tui.core.plan import Plan, Task
 from sago_tui.core.project import Project
 from sago_tui.core.prompts import Messages, fix_messages, task_messages
+from sago_tui.core.read_guard import read_refusal
+from sago_tui.core.sandbox import Sandbox
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.settings import RunOptions
 from sago_tui.core.text import preview, tail_lines
@@ -62,6 +65,8 @@ class TaskRunner:
         shared: ProjectContext,
         redactor: Redactor,
         cancel: CancelToken,
+        *,
+        sandbox: Sandbox | None = None,
     ) -> None:
         self.project = project
         self.plan = plan
@@ -71,6 +76,7 @@ class TaskRunner:
         self.shared = shared
         self.redactor = redactor
         self.cancel = cancel
+        self.sandbox = sandbox
 
     def run(self, task: Task) -> TaskOutcome:
         """Execute ``task`` and return its outcome (files written, verify result)."""
@@ -116,7 +122,7 @@ class TaskRunner:
             if fixes >= self.options.max_retries:
                 break
             fixes += 1
-            files = {name: self._read(name) for name in task.files}
+            files = {name: self._read(name) for name in task.files if self._may_read(task, name)}
             fix = fix_messages(task, failure, tail_lines(attempt.output, 60), files, fixes)
             fix_response, _ = self._call(task, fix, "fix", fixes + 1, "SelfHealingAgent")
             retried = self._apply(task, fix_response, fixes + 1, "SelfHealingAgent", written)
@@ -197,10 +203,20 @@ class TaskRunner:
 
     def _verify(self, task: Task, attempt: int) -> _Attempt:
         result = run_verify(
-            task.verify, self.project.root, timeout=self.options.verify_timeout, cancel=self.cancel
+            task.verify,
+            self.project.root,
+            timeout=self.options.verify_timeout,
+            cancel=self.cancel,
+            sandbox=self.sandbox,
         )
         if result.cancelled:
             raise Cancelled(self.cancel.reason or "interrupted")
+        # From here on (events, STATE.md, the fix prompt, reports) only redacted output exists.
+        result = dataclasses.replace(
+            result,
+            stdout=self.redactor.redact_output(result.stdout),
+            stderr=self.redactor.redact_output(result.stderr),
+        )
         failure = None if result.success else self._classify(result)
         self.bus.emit(
             VerifyRan(
@@ -237,6 +253,15 @@ class TaskRunner:
                 reason=self.redactor.redact(reason),
             )
         )
+
+    def _may_read(self, task: Task, name: str) -> bool:
+        """False (and a ``file_refused`` event) for a file no prompt may carry."""
+        reason = read_refusal(self.project.root, name, hide=self.shared.hide)
+        if reason is not None:
+            self.bus.emit(
+                FileRefused(task_id=task.id, agent=READER, path=name, reason=f"not read: {reason}")
+            )
+        return reason is None
 
     def _read(self, name: str) -> str | None:
         try:

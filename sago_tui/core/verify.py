@@ -2,9 +2,13 @@
 
 The command runs through ``/bin/sh -c`` (so ``&&``, pipes and ``cd`` work) in
 the project directory, with stdin closed, in its own session and process
-group, with secrets removed from its environment. At the timeout or on cancel
-the whole group gets SIGTERM, then SIGKILL: the seed killed only the direct
-child and left grandchildren running. Output is captured in bounded memory.
+group, with secrets removed from its environment, inside the bubblewrap sandbox
+when one is given (:mod:`sago_tui.core.sandbox`). At the timeout or on cancel
+the whole group gets SIGTERM, then SIGKILL, and then every process still carrying
+the run's marker variable (one that left the group with ``setsid``): the seed
+killed only the direct child and left grandchildren running. If sago-tui itself
+dies, :mod:`sago_tui.core.proc_guard` takes the command with it. Output is
+captured in bounded memory.
 """
 
 from __future__ import annotations
@@ -21,6 +25,15 @@ from pathlib import Path
 from typing import IO
 
 from sago_tui.core.cancel import CancelToken
+from sago_tui.core.proc_guard import (
+    GUARD_SIGNAL,
+    MARKER,
+    death_signal_preexec,
+    guarded_argv,
+    kill_marked,
+    new_marker,
+)
+from sago_tui.core.sandbox import Sandbox
 from sago_tui.core.secrets import scrubbed_env
 
 _POLL_S = 0.1  # how often cancellation and the deadline are checked
@@ -133,25 +146,35 @@ def run_verify(
     cancel: CancelToken | None = None,
     env: Mapping[str, str] | None = None,
     output_limit: int = 256_000,
+    sandbox: Sandbox | None = None,
 ) -> VerifyResult:
     """Run ``command`` with ``/bin/sh -c`` in ``cwd`` and return what happened.
 
     ``output_limit`` bounds the bytes kept per stream (the first quarter and the
     last three quarters; the middle is replaced by a marker). Background processes
-    the command leaves behind are killed with it.
+    the command leaves behind are killed with it. ``sandbox`` (when active) runs the
+    command inside bubblewrap.
     """
     if not command.strip():
         return _failed(command, "verify command is empty; nothing to run\n")
     started = time.monotonic()
+    marker = new_marker()
+    child_env = {**(scrubbed_env() if env is None else env), MARKER: marker}
+    if sandbox is not None and sandbox.active:
+        argv = sandbox.wrap(["/bin/sh", "-c", command], cwd)
+        death_signal = signal.SIGKILL  # bwrap's --die-with-parent does the rest
+    else:
+        argv, death_signal = guarded_argv(command), GUARD_SIGNAL
     try:
         proc = subprocess.Popen(
-            ["/bin/sh", "-c", command],
+            argv,
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=dict(scrubbed_env() if env is None else env),
+            env=child_env,
             start_new_session=True,
+            preexec_fn=death_signal_preexec(death_signal),
         )
     except OSError as error:
         return _failed(command, f"could not start verify command in {cwd}: {error}\n")
@@ -177,6 +200,7 @@ def run_verify(
     # The group id is the shell's pid (own session); background children it left
     # behind would otherwise hold the pipes open and outlive the run.
     _kill_group(proc.pid, proc)
+    kill_marked(marker)  # whatever left the group (setsid) but kept the environment
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=_DRAIN_S)
     for reader in readers:
