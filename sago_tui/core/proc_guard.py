@@ -21,7 +21,9 @@ faster than the guard's scan, can survive. The sandbox has neither gap.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import shutil
 import signal
 import uuid
 from collections.abc import Callable
@@ -31,12 +33,16 @@ MARKER = "SAGO_VERIFY_ID"
 GUARD_SIGNAL = signal.SIGUSR2
 _PR_SET_PDEATHSIG = 1
 
-# $1 is the verify command. The command runs in the background so that `wait` returns as
-# soon as the death signal arrives (POSIX: a trapped signal interrupts `wait`).
+# $1 is the verify command, $2 grep's absolute path ("" when there is none: then only the
+# group is killed). The command runs in the background so that `wait` returns as soon as
+# the death signal arrives (POSIX: a trapped signal interrupts `wait`).
 GUARD_SCRIPT = r"""
+grep_bin=$2
 reap() {
   trap '' USR2 TERM
-  for f in $(grep -lzxF "SAGO_VERIFY_ID=$SAGO_VERIFY_ID" /proc/[0-9]*/environ 2>/dev/null); do
+  [ -n "$grep_bin" ] &&
+  for f in $("$grep_bin" -lzxF "SAGO_VERIFY_ID=$SAGO_VERIFY_ID" /proc/[0-9]*/environ \
+           2>/dev/null); do
     p=${f#/proc/}; p=${p%/environ}
     [ "$p" = "$$" ] || kill -KILL "$p" 2>/dev/null
   done
@@ -53,9 +59,19 @@ def new_marker() -> str:
     return uuid.uuid4().hex
 
 
+@functools.cache
+def _grep() -> str:
+    # Looked up once, in sago-tui's own PATH or the usual places: the verify's PATH may
+    # lack it, and the guard needs it at the worst moment.
+    found = shutil.which("grep") or next(
+        (p for p in ("/usr/bin/grep", "/bin/grep") if os.access(p, os.X_OK)), ""
+    )
+    return os.path.abspath(found) if found else ""
+
+
 def guarded_argv(command: str) -> list[str]:
     """``/bin/sh -c command`` wrapped in the guard (for unsandboxed runs)."""
-    return ["/bin/sh", "-c", GUARD_SCRIPT, "sago-verify-guard", command]
+    return ["/bin/sh", "-c", GUARD_SCRIPT, "sago-verify-guard", command, _grep()]
 
 
 def death_signal_preexec(sig: int) -> Callable[[], None] | None:

@@ -27,6 +27,8 @@ import platformdirs
 from sago_tui.core.settings import RunOptions
 
 MODES: tuple[str, ...] = ("auto", "on", "off")
+SANDBOX_OFF_LABEL = "off (sandbox = off)"
+"""The label of a sandbox turned off on purpose (``--no-sandbox``)."""
 
 SECRET_STORES: tuple[str, ...] = (
     ".ssh", ".aws", ".gnupg", ".config/gcloud", ".kube", ".docker", ".netrc",

@@ -69,6 +69,7 @@ class RunReport:
     trace: str
     hostname: str
     tasks: list[TaskReport] = field(default_factory=list)
+    sandbox: str = ""  # how verify commands ran (DESIGN.md §14)
 
     @property
     def exit_status(self) -> str:
@@ -120,6 +121,7 @@ def build_report(
         max_cost_usd=recorder.max_cost,
         trace=result.trace_path,
         hostname=socket.gethostname() or "localhost",
+        sandbox=recorder.sandbox,
     )
     plan_tasks = result.plan.tasks if result.plan is not None else []
     by_id = {t.id: t for t in plan_tasks}
