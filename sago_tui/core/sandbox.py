@@ -55,6 +55,16 @@ def is_env_file_name(name: str) -> bool:
     return name.startswith(".env") and name.lower() not in ENV_TEMPLATES
 
 
+SOCKETS: tuple[str, ...] = ("/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock")
+"""Daemon sockets that grant root-equivalent access; a read-only mount does not stop a
+connect(), so they are hidden too."""
+
+
+def runtime_dir() -> Path:
+    """The user's runtime directory (session bus, keyring, ssh-agent and gpg-agent sockets)."""
+    return Path(os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}")
+
+
 def secret_store_paths(home: Path, extra: Sequence[str] = ()) -> list[Path]:
     """The secret stores of ``home`` plus ``extra`` (``~`` expanded; relative to ``home``)."""
     paths = [home / rel for rel in SECRET_STORES]
@@ -154,7 +164,8 @@ def _visible(real: Path, root: Path) -> bool:
 def _hidden_paths(root: Path, home: Path, extra: Sequence[str]) -> Iterator[Path]:
     """Existing real paths to hide: the project's .env files, then the secret stores."""
     seen: set[Path] = set()
-    for candidate in [*_env_files(root), *secret_store_paths(home, extra)]:
+    sockets = [runtime_dir(), *map(Path, SOCKETS)]
+    for candidate in [*_env_files(root), *secret_store_paths(home, extra), *sockets]:
         if not os.path.lexists(candidate):
             continue
         real = Path(os.path.realpath(candidate))

@@ -12,6 +12,7 @@ import pytest
 
 from sago_tui.core.sandbox import (
     SANDBOX_OFF_LABEL,
+    SOCKETS,
     Sandbox,
     is_env_file_name,
     probe_bwrap,
@@ -92,6 +93,7 @@ def test_command_line_hides_secrets_and_binds_the_project(
     tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(home / "no-runtime-dir"))
     (home / ".config" / "sago-tui").mkdir(parents=True)  # sago-tui's own config: hidden
     root = tmp_path / "work" / "proj"
     for folder in (home / ".ssh", home / ".aws", root / "sub", root / "node_modules"):
@@ -115,7 +117,7 @@ def test_command_line_hides_secrets_and_binds_the_project(
     assert set(pairs(argv, "--ro-bind")) == {"/", "/dev/null"}
     hidden = {
         argv[i + 2] for i in range(len(argv) - 2) if argv[i : i + 2] == ["--ro-bind", "/dev/null"]
-    }
+    } - {str(Path(os.path.realpath(sock))) for sock in SOCKETS}  # the machine's docker.sock
     assert hidden == {
         str(real / ".env"),
         str(real / ".env.local"),
@@ -141,3 +143,16 @@ def test_network_and_inactive_sandbox(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_env_file_names(name: str, secret: bool) -> None:
     assert is_env_file_name(name) is secret
+
+
+def test_runtime_dir_sockets_are_hidden(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read-only mount does not stop connect(): the session bus, keyring and agent
+    # sockets of the runtime directory must be hidden, not just read-only.
+    runtime = home / "run-user"
+    runtime.mkdir()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    sandbox = Sandbox(mode="on", active=True, bwrap="bwrap", home=home)
+    argv = sandbox.wrap(["true"], tmp_path)
+    assert str(runtime) in pairs(argv, "--tmpfs")
