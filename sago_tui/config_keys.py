@@ -190,7 +190,7 @@ KEYS: tuple[KeyInfo, ...] = (
         "run.sandbox_hide",
         PATH_LIST,
         "SAGO_SANDBOX_HIDE",
-        "More paths hidden from verify and from prompts (~ is your home).",
+        "More paths hidden from verify and from prompts (absolute, or relative to your home).",
     ),
     _k("run.require_approval", BOOL, "REQUIRE_APPROVAL", "Refuse to run an unapproved plan."),
     _k(

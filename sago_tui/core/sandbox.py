@@ -151,7 +151,10 @@ class Sandbox:
                 args += ["--tmpfs", str(path)]
             else:
                 args += ["--ro-bind", "/dev/null", str(path)]
-        args += ["--setenv", "TMPDIR", "/tmp", "--chdir", str(root), "--", *argv]
+        # Caches under the (read-only) home would fail tools such as `go test`: they get a
+        # fresh one in the private /tmp instead.
+        args += ["--setenv", "TMPDIR", "/tmp", "--setenv", "XDG_CACHE_HOME", "/tmp/.cache"]
+        args += ["--chdir", str(root), "--", *argv]
         return args
 
 
