@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sago_tui.core.project import PROTECTED_DIRS
-from sago_tui.core.sandbox import is_env_file_name, secret_store_paths
+from sago_tui.core.secret_paths import is_env_file_name, secret_store_paths
 
 _PROTECTED_DIRS = frozenset(name.casefold() for name in PROTECTED_DIRS)
 

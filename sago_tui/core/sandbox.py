@@ -18,63 +18,18 @@ import functools
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import platformdirs
-
+from sago_tui.core.secret_paths import hidden_paths
 from sago_tui.core.settings import RunOptions
 
 MODES: tuple[str, ...] = ("auto", "on", "off")
 SANDBOX_OFF_LABEL = "off (sandbox = off)"
 """The label of a sandbox turned off on purpose (``--no-sandbox``)."""
 
-SECRET_STORES: tuple[str, ...] = (
-    ".ssh", ".aws", ".gnupg", ".config/gcloud", ".kube", ".docker", ".netrc",
-    ".git-credentials", ".pypirc", ".npmrc",
-)  # fmt: skip
-"""Home-relative paths hidden from verify (and never read into a prompt), with
-sago-tui's own user config directory."""
-
-# Folders not searched for .env files: big, generated, never the project's own secrets.
-_SKIP_DIRS = frozenset(
-    {".git", ".planning", "node_modules", "__pycache__", ".venv", "venv", ".tox", "dist",
-     "build", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-)  # fmt: skip
-_WALK_LIMIT = 20_000  # entries looked at when searching for .env files
 _PROBE_TIMEOUT_S = 10.0
-
-
-ENV_TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template", ".env.dist"})
-"""Committed templates without real values: readable, like any source file."""
-
-
-def is_env_file_name(name: str) -> bool:
-    """True for ``.env``, ``.env.local``, ``.env.production``, ``.envrc``: dotenv-style secrets."""
-    return name.startswith(".env") and name.lower() not in ENV_TEMPLATES
-
-
-SOCKETS: tuple[str, ...] = ("/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock")
-"""Daemon sockets that grant root-equivalent access; a read-only mount does not stop a
-connect(), so they are hidden too."""
-
-
-def runtime_dir() -> Path:
-    """The user's runtime directory (session bus, keyring, ssh-agent and gpg-agent sockets)."""
-    return Path(os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}")
-
-
-def secret_store_paths(home: Path, extra: Sequence[str] = ()) -> list[Path]:
-    """The secret stores of ``home`` plus ``extra`` (``~`` expanded; relative to ``home``)."""
-    paths = [home / rel for rel in SECRET_STORES]
-    paths.append(Path(platformdirs.user_config_dir("sago-tui")))
-    for item in extra:
-        text = item.strip()
-        if text:
-            path = Path(text.replace("~", str(home), 1) if text.startswith("~") else text)
-            paths.append(path if path.is_absolute() else home / path)
-    return paths
 
 
 @dataclass(frozen=True)
@@ -146,7 +101,7 @@ class Sandbox:
             args.append("--share-net")
         args += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
         args += ["--bind", str(root), str(root)]
-        for path in _hidden_paths(root, self.home, self.hide):
+        for path in hidden_paths(root, self.home, self.hide):
             if path.is_dir():
                 args += ["--tmpfs", str(path)]
             else:
@@ -156,45 +111,6 @@ class Sandbox:
         args += ["--setenv", "TMPDIR", "/tmp", "--setenv", "XDG_CACHE_HOME", "/tmp/.cache"]
         args += ["--chdir", str(root), "--", *argv]
         return args
-
-
-def _visible(real: Path, root: Path) -> bool:
-    """Would ``real`` be visible inside the sandbox (the private /tmp hides the host's)?"""
-    tmp = Path("/tmp")
-    return real.is_relative_to(root) or not real.is_relative_to(tmp)
-
-
-def _hidden_paths(root: Path, home: Path, extra: Sequence[str]) -> Iterator[Path]:
-    """Existing real paths to hide: the project's .env files, then the secret stores."""
-    seen: set[Path] = set()
-    sockets = [runtime_dir(), *map(Path, SOCKETS)]
-    for candidate in [*_env_files(root), *secret_store_paths(home, extra), *sockets]:
-        if not os.path.lexists(candidate):
-            continue
-        real = Path(os.path.realpath(candidate))
-        # A store that holds the project would hide the project itself: leave it.
-        if real in seen or not real.exists() or root.is_relative_to(real):
-            continue
-        if _visible(real, root):
-            seen.add(real)
-            yield real
-
-
-def _env_files(root: Path) -> Iterator[Path]:
-    """``.env*`` files anywhere in the project (build and VCS folders skipped, bounded)."""
-    stack, looked = [root], 0
-    while stack and looked < _WALK_LIMIT:
-        try:
-            with os.scandir(stack.pop()) as entries:
-                for entry in entries:
-                    looked += 1
-                    if entry.is_dir(follow_symlinks=False):
-                        if entry.name not in _SKIP_DIRS:
-                            stack.append(Path(entry.path))
-                    elif is_env_file_name(entry.name):
-                        yield Path(entry.path)
-        except OSError:
-            continue
 
 
 def resolve_sandbox(

@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sago_tui.core.sandbox import (
-    SANDBOX_OFF_LABEL,
-    SOCKETS,
-    Sandbox,
-    is_env_file_name,
-    probe_bwrap,
-    resolve_sandbox,
-)
+from sago_tui.core.sandbox import SANDBOX_OFF_LABEL, Sandbox, probe_bwrap, resolve_sandbox
+from sago_tui.core.secret_paths import SOCKETS, is_env_file_name
 
 
 def fake_bwrap(folder: Path, script: str) -> Path:
