@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from sago_tui.core.sandbox import probe_bwrap
+from sago_tui.core.sandbox import probe_bwrap, resolve_sandbox
+from sago_tui.core.verify import run_verify
 from tests.llm_server import FakeLLMServer, Reply
 from tests.reliability.support import (
     TaskResponder,
@@ -175,3 +176,13 @@ def test_status_and_json_report_say_how_verify_ran(
     assert json.loads(report.read_text())["sandbox"] == "bubblewrap (no network)"
     status = run_cli(["status", "--path", str(project.root)], env)
     assert "Verify sandbox: bubblewrap (no network) (run " in status.stdout
+
+
+@needs_bwrap
+def test_the_verify_timeout_kills_the_whole_sandbox(tmp_path: Path, durations: set[str]) -> None:
+    bg, escaped, fg = sorted(durations)
+    command = f"sleep {bg} & setsid sleep {escaped} & sleep {fg}"
+    sandbox = resolve_sandbox("on")
+    result = run_verify(command, tmp_path, timeout=1.0, sandbox=sandbox)
+    assert result.timed_out and not result.success
+    poll(lambda: not sleepers(durations), 10, "every process of the sandbox to be killed")
