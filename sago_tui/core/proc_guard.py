@@ -6,16 +6,18 @@ What holds, on Linux:
   sago-tui dies, ``kill -9`` included, the kernel signals it.
 * In the sandbox, bwrap's ``--die-with-parent`` and its PID namespace end every
   process of the command, ``setsid`` ones included.
-* Unsandboxed, the command runs under a small ``/bin/sh`` guard that is the leader of
-  the command's process group. Its death signal is ``SIGUSR2``; the guard then kills
-  every process that carries this verify's marker variable (``SAGO_VERIFY_ID``, so
-  processes that left the group with ``setsid`` too) and finally its whole group.
-  On timeout, cancel and normal exit sago-tui kills the group and then the marked
-  processes itself (:func:`kill_marked`).
+* Unsandboxed, the command itself gets ``SIGKILL`` as its death signal, and a small
+  ``/bin/sh`` watcher started next to it, in its process group, notices within a
+  second that the command is gone (its ``/proc`` entry vanishes or turns zombie).
+  The watcher then kills every process that carries this verify's marker variable
+  (``SAGO_VERIFY_ID``: also those that left the group with ``setsid``) and finally
+  the whole group. The command runs in the foreground, so its signal dispositions
+  and exit status are those of a plain ``/bin/sh -c``. On timeout, cancel and normal
+  exit sago-tui kills the group and the marked processes itself (:func:`kill_marked`).
 
 What does not hold unsandboxed: a process that both leaves the group and wipes its
-environment (``setsid env -i …``), or one that double-forks after sago-tui's death
-faster than the guard's scan, can survive. The sandbox has neither gap.
+environment (``setsid env -i …``), or one that double-forks during the watcher's
+last second, can survive. The sandbox has neither gap.
 """
 
 from __future__ import annotations
@@ -30,27 +32,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 MARKER = "SAGO_VERIFY_ID"
-GUARD_SIGNAL = signal.SIGUSR2
 _PR_SET_PDEATHSIG = 1
 
-# $1 is the verify command, $2 grep's absolute path ("" when there is none: then only the
-# group is killed). The command runs in the background so that `wait` returns as soon as
-# the death signal arrives (POSIX: a trapped signal interrupts `wait`).
+# $1 is the verify command, $2 and $3 the absolute paths of grep and sleep ("" when
+# missing: no marker scan / no watcher), so the watcher works whatever the verify's PATH.
+# `$$` in the subshell is the guard's pid, which `exec` hands over to the command.
 GUARD_SCRIPT = r"""
-grep_bin=$2
-reap() {
-  trap '' USR2 TERM
-  [ -n "$grep_bin" ] &&
-  for f in $("$grep_bin" -lzxF "SAGO_VERIFY_ID=$SAGO_VERIFY_ID" /proc/[0-9]*/environ \
-           2>/dev/null); do
-    p=${f#/proc/}; p=${p%/environ}
-    [ "$p" = "$$" ] || kill -KILL "$p" 2>/dev/null
-  done
+grep_bin=$2 sleep_bin=$3 guard=$$
+[ -n "$sleep_bin" ] && (
+  while read -r stat < "/proc/$guard/stat"; do
+    case ${stat##*) } in Z*) break ;; esac
+    "$sleep_bin" 1
+  done 2>/dev/null
+  read -r me rest < /proc/self/stat
+  if [ -n "$grep_bin" ]; then
+    for f in $("$grep_bin" -lzxF "SAGO_VERIFY_ID=$SAGO_VERIFY_ID" /proc/[0-9]*/environ \
+               2>/dev/null); do
+      p=${f#/proc/}; p=${p%/environ}
+      [ "$p" = "$me" ] || kill -KILL "$p" 2>/dev/null
+    done
+  fi
   kill -KILL 0
-}
-trap reap USR2
-/bin/sh -c "$1" &
-wait $!
+) </dev/null >/dev/null 2>&1 &
+exec /bin/sh -c "$1"
 """
 
 
@@ -60,18 +64,18 @@ def new_marker() -> str:
 
 
 @functools.cache
-def _grep() -> str:
+def _tool(name: str) -> str:
     # Looked up once, in sago-tui's own PATH or the usual places: the verify's PATH may
-    # lack it, and the guard needs it at the worst moment.
-    found = shutil.which("grep") or next(
-        (p for p in ("/usr/bin/grep", "/bin/grep") if os.access(p, os.X_OK)), ""
+    # lack it, and the watcher needs it at the worst moment.
+    found = shutil.which(name) or next(
+        (p for p in (f"/usr/bin/{name}", f"/bin/{name}") if os.access(p, os.X_OK)), ""
     )
     return os.path.abspath(found) if found else ""
 
 
 def guarded_argv(command: str) -> list[str]:
-    """``/bin/sh -c command`` wrapped in the guard (for unsandboxed runs)."""
-    return ["/bin/sh", "-c", GUARD_SCRIPT, "sago-verify-guard", command, _grep()]
+    """``/bin/sh -c command`` with its watcher (for unsandboxed runs)."""
+    return ["/bin/sh", "-c", GUARD_SCRIPT, "sago-verify", command, _tool("grep"), _tool("sleep")]
 
 
 def death_signal_preexec(sig: int) -> Callable[[], None] | None:

@@ -26,7 +26,6 @@ from typing import IO
 
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.proc_guard import (
-    GUARD_SIGNAL,
     MARKER,
     death_signal_preexec,
     guarded_argv,
@@ -116,7 +115,31 @@ def _group_alive(pgid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return _has_live_member(pgid)
+
+
+def _has_live_member(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` is more than a zombie.
+
+    Killed members that were orphaned (the unsandboxed watcher, whose parent is the
+    command) stay zombies until init reaps them, which some container inits never do;
+    signalling the group would count them as alive and wait out the grace period.
+    """
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return True
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid).encode() and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
 
 
 def _kill_group(pgid: int, proc: subprocess.Popen[bytes]) -> None:
@@ -127,6 +150,9 @@ def _kill_group(pgid: int, proc: subprocess.Popen[bytes]) -> None:
         os.killpg(pgid, signal.SIGTERM)
     deadline = time.monotonic() + _GRACE_S
     while time.monotonic() < deadline and _group_alive(pgid):
+        if proc.poll() is not None:
+            time.sleep(0.01)  # the leader is reaped; the rest of the group is dying
+            continue
         # Reap the shell if it is done, or a zombie leader keeps the group "alive".
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=0.05)
@@ -161,10 +187,9 @@ def run_verify(
     marker = new_marker()
     child_env = {**(scrubbed_env() if env is None else env), MARKER: marker}
     if sandbox is not None and sandbox.active:
-        argv = sandbox.wrap(["/bin/sh", "-c", command], cwd)
-        death_signal = signal.SIGKILL  # bwrap's --die-with-parent does the rest
+        argv = sandbox.wrap(["/bin/sh", "-c", command], cwd)  # bwrap's --die-with-parent
     else:
-        argv, death_signal = guarded_argv(command), GUARD_SIGNAL
+        argv = guarded_argv(command)  # the watcher takes the rest of the group along
     try:
         proc = subprocess.Popen(
             argv,
@@ -174,7 +199,7 @@ def run_verify(
             stderr=subprocess.PIPE,
             env=child_env,
             start_new_session=True,
-            preexec_fn=death_signal_preexec(death_signal),
+            preexec_fn=death_signal_preexec(signal.SIGKILL),
         )
     except OSError as error:
         return _failed(command, f"could not start verify command in {cwd}: {error}\n")
