@@ -1,9 +1,12 @@
 """Keeping secrets out of verify commands and out of everything sago-tui writes.
 
 Verify commands run LLM-written code, so they get an environment without API
-keys, tokens or passwords (the seed passed them straight through). Anything
-written to a trace, an export, STATE.md or a cassette goes through a
-:class:`Redactor` that replaces known secret values with ``[REDACTED]``.
+keys, tokens or passwords, found by name and by value (:mod:`secret_rules`; the
+seed passed them straight through). Everything stored or sent passes a
+:class:`Redactor` that replaces known secret values with ``[REDACTED]``, at a few
+choke points: the LLM gateway (prompts before sending, answers on receipt), the
+verify result, the trace writer, STATE.md, recordings, reports, the HTML export,
+the console printer and the log handler.
 """
 
 from __future__ import annotations
