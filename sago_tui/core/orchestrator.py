@@ -248,7 +248,7 @@ class Orchestrator:
         self, command: str, total: Callable[[], int], body: Callable[[RunResult], None]
     ) -> RunResult:
         options = options_summary(self.settings.run)
-        if self.sandbox is not None:
+        if self.sandbox is not None and command not in ("plan", "init"):  # runs verify
             options["sandbox"] = self.sandbox.label
         started = WorkflowStarted(
             total_tasks=total(),
