@@ -25,7 +25,6 @@ from pathlib import Path
 from sago_tui.core.secret_paths import hidden_paths
 from sago_tui.core.settings import RunOptions
 
-MODES: tuple[str, ...] = ("auto", "on", "off")
 SANDBOX_OFF_LABEL = "off (sandbox = off)"
 """The label of a sandbox turned off on purpose (``--no-sandbox``)."""
 
