@@ -74,7 +74,10 @@ def _tool(name: str) -> str:
 
 
 def guarded_argv(command: str) -> list[str]:
-    """``/bin/sh -c command`` with its watcher (for unsandboxed runs)."""
+    """``/bin/sh -c command`` with its watcher (for unsandboxed runs; Linux only, since
+    the watcher reads ``/proc``: elsewhere the plain command, killed as a group)."""
+    if not Path("/proc/self/stat").exists():
+        return ["/bin/sh", "-c", command]
     return ["/bin/sh", "-c", GUARD_SCRIPT, "sago-verify", command, _tool("grep"), _tool("sleep")]
 
 
