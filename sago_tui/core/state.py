@@ -17,10 +17,10 @@ from sago_tui.core.secrets import Redactor
 from sago_tui.core.state_format import (
     StateSnapshot,
     TaskRecord,
-    TaskStatus,
     parse_state,
     render_state,
 )
+from sago_tui.core.task_status import TaskStatus
 from sago_tui.core.text import one_line
 
 __all__ = [
