@@ -38,6 +38,7 @@ class TaskReport:
     attempts: int = 0
     fix_attempts: int = 0
     tokens: int = 0
+    cached_tokens: int = 0
     cost_usd: float = 0.0
     estimated_cost_usd: float | None = None
     duration_s: float = 0.0
@@ -70,6 +71,7 @@ class RunReport:
     hostname: str
     tasks: list[TaskReport] = field(default_factory=list)
     sandbox: str = ""  # how verify commands ran (DESIGN.md §14)
+    cached_tokens: int = 0  # prompt tokens served by the provider's prompt cache
 
     @property
     def exit_status(self) -> str:
@@ -122,6 +124,7 @@ def build_report(
         trace=result.trace_path,
         hostname=socket.gethostname() or "localhost",
         sandbox=recorder.sandbox,
+        cached_tokens=result.cached_tokens,
     )
     plan_tasks = result.plan.tasks if result.plan is not None else []
     by_id = {t.id: t for t in plan_tasks}
@@ -152,6 +155,7 @@ def build_report(
             entry.category = outcome.category
             entry.attempts = outcome.attempts
             entry.tokens = outcome.tokens
+            entry.cached_tokens = outcome.cached_tokens
             entry.cost_usd = round(outcome.cost_usd, 6)
             entry.estimated_cost_usd = outcome.estimated_cost_usd
             entry.duration_s = round(outcome.duration_s, 3)
