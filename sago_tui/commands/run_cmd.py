@@ -130,7 +130,8 @@ def run_headless(
     redactor = Redactor.from_environment(extra=[key] if key else [], project_root=project.root)
     configure_logging(settings.log_level, redactor=redactor)
     bus = EventBus()
-    bus.subscribe(HeadlessPrinter(console, verbosity, redactor))
+    parallel = settings.run.parallel > 1
+    bus.subscribe(HeadlessPrinter(console, verbosity, redactor, name_tasks=parallel))
     recorder, watch = RunRecorder(), _PlanWatch()
     bus.subscribe(recorder)
     bus.subscribe(watch)
