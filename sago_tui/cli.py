@@ -65,6 +65,20 @@ def _add_run_flags(parser: argparse.ArgumentParser) -> None:
     add("--compress", action="store_true", help="compress the LLM context (sliding window)")
     add("--no-cache", action="store_true", help="re-execute every task, ignoring the cache")
     add("--no-verify", action="store_true", help="skip the verify commands")
+    add(
+        "--sandbox",
+        dest="sandbox",
+        action="store_const",
+        const="on",
+        help="require the bubblewrap sandbox for verify commands (exit 2 without it)",
+    )
+    add(
+        "--no-sandbox",
+        dest="sandbox",
+        action="store_const",
+        const="off",
+        help="run verify commands unsandboxed (default: sandboxed when bwrap works)",
+    )
     add("--continue-on-failure", action="store_true", help="keep starting tasks after a failure")
     add("--max-retries", metavar="N", help="fix attempts per task with --auto-retry (default 2)")
     add("--parallel", metavar="N", help="run up to N independent tasks at once (default 1)")

@@ -12,6 +12,7 @@ import math
 from sago_tui.config_types import (
     BOOL,
     PATH,
+    PATH_LIST,
     SECONDS,
     SECRET,
     TEXT,
@@ -177,6 +178,26 @@ KEYS: tuple[KeyInfo, ...] = (
         "MAX_COST",
         "Budget in USD; the run stops before a call that would pass it.",
         flag="--max-cost",
+    ),
+    _k(
+        "run.sandbox",
+        choice("auto", "on", "off"),
+        "SAGO_SANDBOX",
+        "Run verify commands in a bubblewrap sandbox: auto (when bwrap works), on "
+        "(required: exit 2 without it) or off. --sandbox means on, --no-sandbox off.",
+        flag="--sandbox",
+    ),
+    _k(
+        "run.sandbox_network",
+        BOOL,
+        "SAGO_SANDBOX_NETWORK",
+        "Let sandboxed verify commands reach the network (default: loopback only).",
+    ),
+    _k(
+        "run.sandbox_hide",
+        PATH_LIST,
+        "SAGO_SANDBOX_HIDE",
+        "More paths hidden from verify and from prompts (absolute, or relative to your home).",
     ),
     _k("run.require_approval", BOOL, "REQUIRE_APPROVAL", "Refuse to run an unapproved plan."),
     _k(

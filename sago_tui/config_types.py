@@ -112,6 +112,19 @@ def _path(raw: object) -> Path:
     return Path(_text(raw)).expanduser()
 
 
+def _path_list(raw: object) -> tuple[str, ...]:
+    # A TOML array of strings, or one string of ':'-separated paths (environment).
+    if isinstance(raw, str):
+        items: list[object] = [part for part in raw.split(os.pathsep) if part.strip()]
+    elif isinstance(raw, list | tuple):
+        items = list(raw)
+    else:
+        raise InvalidValue
+    if not all(isinstance(item, str) and item.strip() for item in items):
+        raise InvalidValue
+    return tuple(str(item).strip() for item in items)
+
+
 def choice(*names: str, upper: bool = False) -> ValueType:
     """One of ``names``, matched case-insensitively and normalised to their case."""
 
@@ -130,6 +143,7 @@ TEXT = ValueType("string", "a non-empty string", _text)
 URL = ValueType("string", "an http:// or https:// URL", _url)
 SECRET = ValueType("secret", "a non-empty string", _secret)
 PATH = ValueType("path", "a file path", _path)
+PATH_LIST = ValueType("paths", "a list of paths (TOML array, or ':'-separated)", _path_list)
 SECONDS = number(0, math.inf, "a positive number of seconds", open_low=True)
 
 

@@ -39,6 +39,7 @@ from sago_tui.core.events import (
     WarningIssued,
     WorkflowStarted,
 )
+from sago_tui.core.sandbox import SANDBOX_OFF_LABEL
 from sago_tui.core.secrets import Redactor
 from sago_tui.reports.console import (
     NORMAL,
@@ -155,6 +156,10 @@ class HeadlessPrinter:
             case WorkflowStarted():
                 count = f" · {event.total_tasks} tasks" if event.total_tasks else ""
                 head = f"sago-tui {event.command} · {event.project_path} · {event.model}{count}"
+                sandbox = str(event.options.get("sandbox", ""))
+                # An unavailable sandbox is said once, by the warning that follows.
+                if sandbox.startswith("bubblewrap") or sandbox == SANDBOX_OFF_LABEL:
+                    head += f" · verify sandbox: {sandbox}"
                 return self._fold(flat(head), "bold")
             case PlanGenerated():
                 phases = f"{event.phases} phase{'' if event.phases == 1 else 's'}"

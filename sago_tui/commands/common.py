@@ -23,6 +23,7 @@ _VALUE_FLAGS = {
     "parallel": "run.parallel",
     "max_retries": "run.max_retries",
     "max_cost": "run.max_cost",
+    "sandbox": "run.sandbox",
 }
 _TRUE_FLAGS = {
     "auto_retry": "run.auto_retry",

@@ -126,9 +126,9 @@ def run_headless(
     reports: ReportOptions | None = None,
 ) -> int:
     """Run the orchestrator with the line printer; returns the exit code."""
-    configure_logging(settings.log_level)
     key = settings.llm.api_key.get() if settings.llm.api_key else ""
-    redactor = Redactor.from_environment(extra=[key] if key else [])
+    redactor = Redactor.from_environment(extra=[key] if key else [], project_root=project.root)
+    configure_logging(settings.log_level, redactor=redactor)
     bus = EventBus()
     parallel = settings.run.parallel > 1
     bus.subscribe(HeadlessPrinter(console, verbosity, redactor, name_tasks=parallel))

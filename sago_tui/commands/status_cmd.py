@@ -26,6 +26,10 @@ def main(args: argparse.Namespace) -> int:
         console.print(f"Current task: {escape(status.current_task)}")
     if status.last_run:
         console.print(f"Last run:     {escape(status.last_run)}")
+    if status.sandbox:
+        # Whether LLM-written code ran confined (DESIGN.md §14), as the last run recorded it.
+        where = f" (run {escape(status.sandbox_run)})"
+        console.print(f"Verify sandbox: {escape(status.sandbox)}{where}")
     if not status.has_plan:
         console.print("\nNo PLAN.md yet. Next: edit the spec, then `sago-tui plan`.")
         return 0

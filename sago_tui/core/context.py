@@ -13,20 +13,23 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sago_tui.core.atomic import is_temp_file
-from sago_tui.core.events import Event, FileRead
+from sago_tui.core.events import Event, FileRead, FileRefused
 from sago_tui.core.fileblocks import render_file_block
 from sago_tui.core.plan import Plan, Task
-from sago_tui.core.project import ENV_FILE, PROTECTED_DIRS, SPEC_FILES, Project
+from sago_tui.core.project import SPEC_FILES, Project
+from sago_tui.core.read_guard import read_refusal
 from sago_tui.core.text import preview
 from sago_tui.core.tokens import count_tokens
 
 # ``object``: the bus's ``emit`` returns the stamped event, and any sink fits.
 Emit = Callable[[Event], object]
+READER = "ContextBuilder"
+"""The agent named by ``file_refused`` events for files kept out of a prompt."""
 
 FILE_LIMIT = 100 * 1024
 MANIFEST_LIMIT = 8 * 1024
@@ -109,33 +112,38 @@ class ProjectContext:
         spec: Section | None,
         manifests: Section | None,
         important: Section | None = None,
+        hide: Sequence[str] = (),
     ) -> None:
         self.project = project
         self.important = important
         self.spec = spec
         self.manifests = manifests
+        self.hide = tuple(hide)  # ``[run] sandbox_hide``: never read into a prompt either
         self.tree = scan_tree(project.root)
 
     @classmethod
-    def load(cls, project: Project, *, emit: Emit | None = None) -> ProjectContext:
+    def load(
+        cls, project: Project, *, emit: Emit | None = None, hide: Sequence[str] = ()
+    ) -> ProjectContext:
         """Read the spec files, manifests and tree once; ``emit`` gets a FileRead per file."""
         spec_blocks: list[str] = []
         important_blocks: list[str] = []
         for name in SPEC_FILES:
             path = project.spec_path(name)
             if path.is_file():
-                block = _file_block(name, path, FILE_LIMIT, None, emit)
+                block = _task_file(project, name, None, emit, hide, FILE_LIMIT)
                 (important_blocks if name == IMPORTANT_FILE else spec_blocks).append(block)
         manifest_blocks = []
         for name in sorted(os.listdir(project.root)):
             path = project.root / name
             if any(fnmatch.fnmatchcase(name, p) for p in MANIFESTS) and path.is_file():
-                manifest_blocks.append(_file_block(name, path, MANIFEST_LIMIT, None, emit))
+                manifest_blocks.append(_task_file(project, name, None, emit, hide, MANIFEST_LIMIT))
         return cls(
             project,
             _section("spec", "Specification", 60, spec_blocks),
             _section("manifests", "Dependency manifests", 40, manifest_blocks),
             _section("important", "Important rules", 65, important_blocks),
+            hide,
         )
 
     def refresh_tree(self) -> None:
@@ -157,7 +165,7 @@ def build_task_context(
     Every file read from disk here is reported as a ``FileRead`` with the task's id.
     """
     own = [path.strip() for path in task.files if path.strip()]
-    files = [_task_file(project, path, task.id, emit) for path in own]
+    files = [_task_file(project, path, task.id, emit, shared.hide) for path in own]
     seen = set(own)
     wanted = set(task.depends_on)
     dep_blocks = []
@@ -165,7 +173,7 @@ def build_task_context(
         for path in (p.strip() for p in dep.files):
             if path and path not in seen:
                 seen.add(path)
-                dep_blocks.append(_task_file(project, path, task.id, emit))
+                dep_blocks.append(_task_file(project, path, task.id, emit, shared.hide))
     sections = [
         Section("task", "Task", render_task(task), 100, droppable=False),
         Section("files", "Current content of the task's files", "\n".join(files) or "(none)", 90),
@@ -233,21 +241,29 @@ def _section(name: str, title: str, priority: int, blocks: Iterable[str]) -> Sec
     return Section(name, title, text, priority) if text else None
 
 
-def _task_file(project: Project, rel: str, task_id: str, emit: Emit | None) -> str:
+def _task_file(
+    project: Project,
+    rel: str,
+    task_id: str | None,
+    emit: Emit | None,
+    hide: Sequence[str] = (),
+    limit: int = FILE_LIMIT,
+) -> str:
     """One declared file as a block, or a one-line note when it cannot or need not be read."""
     path = project.root / rel
-    try:
-        path.resolve().relative_to(project.root)  # absolute, "..", symlinks pointing away
-    except (OSError, ValueError):
-        return f"- `{rel}`: (not read: outside the project)"
-    parts = Path(rel).parts
-    if parts and (parts[0] in PROTECTED_DIRS or parts[-1] == ENV_FILE):
-        return f"- `{rel}`: (not read: protected path)"  # never send .env secrets to the LLM
+    reason = read_refusal(project.root, rel, hide=hide)
+    if reason is not None:
+        if emit is not None:
+            refused = FileRefused(
+                task_id=task_id, agent=READER, path=rel, reason=f"not read: {reason}"
+            )
+            emit(refused)
+        return f"- `{rel}`: (not read: {reason})"
     if path.is_dir():
         return f"- `{rel}`: (a directory, not a file)"
     if not path.exists():
         return f"- `{rel}`: (new file)"
-    return _file_block(rel, path, FILE_LIMIT, task_id, emit)
+    return _file_block(rel, path, limit, task_id, emit)
 
 
 def _file_block(rel: str, path: Path, limit: int, task_id: str | None, emit: Emit | None) -> str:

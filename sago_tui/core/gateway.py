@@ -120,12 +120,18 @@ class LLMGateway:
         task_id = request.task_id
         # A project file name that is not UTF-8 puts a lone surrogate into the context;
         # the HTTP request could not be encoded, so every call would fail.
-        messages = tuple((role, valid_unicode(content)) for role, content in request.messages)
+        # This is the one door to the provider: a secret value the context picked up (a
+        # spec that quotes a token, verify output in a fix prompt) is replaced here.
+        messages = tuple(
+            (role, self.redactor.redact(valid_unicode(content)))
+            for role, content in request.messages
+        )
         if messages != request.messages:
             request = dataclasses.replace(request, messages=messages)
 
         def on_delta(text: str) -> None:
-            self.bus.emit(LLMDelta(task_id=task_id, agent=agent, text=valid_unicode(text)))
+            text = self.redactor.redact(valid_unicode(text))
+            self.bus.emit(LLMDelta(task_id=task_id, agent=agent, text=text))
 
         def on_retry(reason: str, delay: float) -> None:
             message = f"LLM request failed; retrying in {delay:.1f}s: {reason}"
@@ -159,7 +165,8 @@ class LLMGateway:
             raise
         finally:
             self._release(reserved)
-        content = valid_unicode(response.content)  # JSON may carry "\ud800": not writable
+        # JSON may carry "\ud800" (not writable); a secret echoed back is not kept either.
+        content = self.redactor.redact(valid_unicode(response.content))
         if content != response.content:
             response = dataclasses.replace(response, content=content)
         self.ledger.add(task_id, response)
@@ -177,8 +184,8 @@ class LLMGateway:
                 cost_usd=response.cost_usd,
                 duration_s=round(response.duration_s, 3),
                 finish_reason=response.finish_reason,
-                prompt_preview=preview(self.redactor.redact(request.prompt_text)),
-                response_preview=preview(self.redactor.redact(response.content)),
+                prompt_preview=preview(request.prompt_text),
+                response_preview=preview(response.content),
                 duration_ms=round(response.duration_s * 1000, 1),
             )
         )

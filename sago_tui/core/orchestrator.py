@@ -17,6 +17,7 @@ from sago_tui.core.cancel import CancelToken
 from sago_tui.core.clients import make_client
 from sago_tui.core.context import ProjectContext
 from sago_tui.core.errors import (
+    ConfigError,
     ExitCode,
     NotApproved,
     PlanError,
@@ -36,6 +37,7 @@ from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.planner import generate_plan
 from sago_tui.core.project import Project
 from sago_tui.core.run_loop import RunLoop
+from sago_tui.core.sandbox import Sandbox, verify_sandbox
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.session import SessionContext, options_summary, run_traced
 from sago_tui.core.settings import Settings
@@ -63,10 +65,13 @@ class Orchestrator:
         self.cancel = cancel or CancelToken()
         self.approver = approver
         key = settings.llm.api_key.get() if settings.llm.api_key else ""
-        self.redactor = Redactor.from_environment(extra=[key] if key else [])
+        self.redactor = Redactor.from_environment(
+            extra=[key] if key else [], project_root=project.root
+        )
         self._client = client
         self._gateway: LLMGateway | None = None
-        self.state = StateStore(project.state_path)
+        self.state = StateStore(project.state_path, redactor=self.redactor)
+        self.sandbox: Sandbox | None = None  # decided when a run starts
 
     @property
     def gateway(self) -> LLMGateway:
@@ -131,7 +136,13 @@ class Orchestrator:
         if loaded is None or self._will_run_tasks(loaded[0], only):
             self.preload_llm()  # planning or tasks will call the model: import it meanwhile
 
+        sandbox = self.sandbox = verify_sandbox(self.settings.run)
+
         def body(result: RunResult) -> None:
+            if sandbox.error:
+                raise ConfigError(sandbox.error)
+            if self.settings.run.verify and sandbox.mode == "auto" and not sandbox.active:
+                self._warn(f"verify sandbox unavailable: {sandbox.reason}")
             if load_error is not None:
                 raise load_error
             if loaded is None:
@@ -229,7 +240,7 @@ class Orchestrator:
                 result.outcomes[task.id] = TaskOutcome(task.id, task.name, SKIPPED, reason=reason)
             else:
                 include.append(task.id)
-        shared = ProjectContext.load(self.project)
+        shared = ProjectContext.load(self.project, hide=self.settings.run.sandbox_hide)
         cache = TaskCache(
             self.project, plan, self.model, data_dependencies_of(plan), self._warn,
             verify=self.settings.run.verify,
@@ -237,6 +248,7 @@ class Orchestrator:
         runner = TaskRunner(
             self.project, plan, self.gateway,
             self.bus, self.settings.run, shared, self.redactor, self.cancel,
+            sandbox=self.sandbox,
             edit_format=self.settings.llm.edit_format,
         )  # fmt: skip
         loop = RunLoop(
@@ -259,11 +271,14 @@ class Orchestrator:
     def _traced(
         self, command: str, total: Callable[[], int], body: Callable[[RunResult], None]
     ) -> RunResult:
+        options = options_summary(self.settings.run)
+        if self.sandbox is not None and command not in ("plan", "init"):  # runs verify
+            options["sandbox"] = self.sandbox.label
         started = WorkflowStarted(
             total_tasks=total(),
             command=command,
             model=self._model_for_trace(),
-            options=options_summary(self.settings.run),
+            options=options,
         )
         ctx = SessionContext(self.project, self.bus, self.redactor, self.cancel, self.state)
         return run_traced(ctx, started, body, self._ledger)

@@ -1,9 +1,12 @@
 """Keeping secrets out of verify commands and out of everything sago-tui writes.
 
 Verify commands run LLM-written code, so they get an environment without API
-keys, tokens or passwords (the seed passed them straight through). Anything
-written to a trace, an export, STATE.md or a cassette goes through a
-:class:`Redactor` that replaces known secret values with ``[REDACTED]``.
+keys, tokens or passwords, found by name and by value (:mod:`secret_rules`; the
+seed passed them straight through). Everything stored or sent passes a
+:class:`Redactor` that replaces known secret values with ``[REDACTED]``, at a few
+choke points: the LLM gateway (prompts before sending, answers on receipt), the
+verify result, the trace writer, STATE.md, recordings, reports, the HTML export,
+the console printer and the log handler.
 """
 
 from __future__ import annotations
@@ -12,40 +15,74 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from sago_tui.core.secret_rules import (
+    KEY_PATTERN,
+    URL_PASSWORD,
+    is_secret,
+    is_secret_name,
+    secret_parts,
+)
+
+__all__ = [
+    "REDACTED",
+    "Redactor",
+    "is_secret",
+    "is_secret_name",
+    "project_env_values",
+    "scrubbed_env",
+    "secret_values",
+]
 
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 6
 _JSON_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
 """Shorter values are not redacted: replacing every ``true`` or ``1234`` would wreck text."""
 
-# Matched against the upper-cased variable name. Word-ish boundaries (`_` or the
-# ends) keep KEYMAP, MONKEY_*, TOKENIZERS_PARALLELISM and GIT_AUTHOR_* out.
-_SECRET_NAME = re.compile(
-    r"""
-    (?:^|_)(?:API_?KEY|KEY|TOKEN|PAT)(?:_|$)   # *_API_KEY, *_KEY, *_KEY_ID, *_TOKEN
-    | APIKEY
-    | SECRET | PASSWORD | PASSWD | PASSPHRASE | CREDENTIAL | PRIVATE_?KEY
-    | (?:^|_)PASS$ | _PWD$                      # SMTP_PASS, MYSQL_PWD (not PWD itself)
-    | _AUTH(?!OR)                               # NPM_AUTH, SSH_AUTH_SOCK; not GIT_AUTHOR_*
-    | ^AUTH(?:_|$)
-    """,
-    re.VERBOSE,
-)
-
-
-def is_secret_name(name: str) -> bool:
-    """True when an environment variable called ``name`` probably holds a secret."""
-    return _SECRET_NAME.search(name.upper()) is not None
-
 
 def scrubbed_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """A copy of ``env`` (default ``os.environ``) without secrets or sago's ``LLM_*`` settings."""
+    """A copy of ``env`` (default ``os.environ``) without secrets (by name or by value)
+    or sago's ``LLM_*`` settings."""
     source = os.environ if env is None else env
     return {
         name: value
         for name, value in source.items()
-        if not is_secret_name(name) and not name.upper().startswith("LLM_")
+        if not is_secret(name, value) and not name.upper().startswith("LLM_")
     }
+
+
+def secret_values(env: Mapping[str, str]) -> list[str]:
+    """Every secret string of ``env``: whole values and their credential parts."""
+    return [part for name, value in env.items() for part in secret_parts(name, value)]
+
+
+_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+
+
+def project_env_values(root: Path) -> dict[str, str]:
+    """Variables of the project's ``.env*`` files (read leniently, never raising).
+
+    Only to learn which values to redact: a verify command outside the sandbox could
+    read and print them.
+    """
+    found: dict[str, str] = {}
+    try:
+        names = sorted(n for n in os.listdir(root) if n.startswith(".env"))
+    except OSError:
+        return found
+    for name in names:
+        try:
+            text = (root / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if match := _DOTENV_LINE.match(line):
+                value = match.group(2)
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                    value = value[1:-1]
+                found[f"{match.group(1)}"] = value
+    return found
 
 
 class Redactor:
@@ -62,11 +99,18 @@ class Redactor:
 
     @classmethod
     def from_environment(
-        cls, env: Mapping[str, str] | None = None, extra: Iterable[str] = ()
+        cls,
+        env: Mapping[str, str] | None = None,
+        extra: Iterable[str] = (),
+        *,
+        project_root: Path | None = None,
     ) -> Redactor:
-        """A redactor for the values of secret-named variables in ``env`` plus ``extra``."""
+        """A redactor for the secrets of ``env`` (by name and by value), of the project's
+        ``.env*`` files when ``project_root`` is given, plus ``extra``."""
         source = os.environ if env is None else env
-        found = [value for name, value in source.items() if is_secret_name(name)]
+        found = secret_values(source)
+        if project_root is not None:
+            found += secret_values(project_env_values(project_root))
         return cls([*found, *extra])
 
     def __bool__(self) -> bool:
@@ -78,6 +122,13 @@ class Redactor:
         if self._pattern is None or not text:
             return text
         return self._pattern.sub(REDACTED, text)
+
+    def redact_output(self, text: str) -> str:
+        """``text`` from a program (verify output): known secrets, and also any key-shaped
+        token or URL password, known or not (it may come from a file verify read)."""
+        text = self.redact(text)
+        text = KEY_PATTERN.sub(REDACTED, text)
+        return URL_PASSWORD.sub(lambda m: m.group(0).replace(m.group(1), REDACTED), text)
 
     def redact_data(self, obj: object) -> object:
         """``obj`` with secrets replaced in every string of nested dicts, lists and tuples."""

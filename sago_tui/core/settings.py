@@ -88,6 +88,9 @@ class RunOptions:
     require_approval: bool = False
     yes: bool = False
     trace: bool = False
+    sandbox: str = "auto"
+    sandbox_network: bool = False
+    sandbox_hide: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sago_tui.core.atomic import atomic_write_status
+from sago_tui.core.secrets import Redactor
 from sago_tui.core.state_format import (
     StateSnapshot,
     TaskRecord,
@@ -98,9 +99,17 @@ class StateStore:
     the block's end.
     """
 
-    def __init__(self, path: Path, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        redactor: Redactor | None = None,
+    ) -> None:
         self.path = path
         self._clock = clock or datetime.now
+        # Everything sago writes here passes the redactor: errors quote verify output.
+        self._redact = redactor.redact if redactor is not None else str
         self._lock = _lock_for(path)
         self._known: StateSnapshot | None = None  # what this store last wrote
         self._known_sig: _Signature | None = None
@@ -202,7 +211,11 @@ class StateStore:
         """
         if not task_id or ":" in task_id or any(c.isspace() for c in task_id):
             raise ValueError(f"invalid task id {task_id!r}")
-        lines = [_clip(part.rstrip()) for entry in detail for part in str(entry).splitlines()]
+        lines = [
+            _clip(part.rstrip())
+            for entry in detail
+            for part in self._redact(str(entry)).splitlines()
+        ]
         while lines and not lines[0].strip():
             lines.pop(0)
         while lines and not lines[-1].strip():
@@ -212,7 +225,7 @@ class StateStore:
             name=one_line(name, 200),
             status=TaskStatus(status),
             timestamp=self._clock().strftime("%Y-%m-%d %H:%M:%S"),
-            error=one_line(error, 500),
+            error=one_line(self._redact(error), 500),
             detail=lines[-MAX_DETAIL_LINES:],
         )
 
@@ -250,6 +263,6 @@ class StateStore:
         def change(snapshot: StateSnapshot) -> None:
             for attr, value in updates.items():
                 if value is not None:
-                    setattr(snapshot, attr, one_line(value, 300))
+                    setattr(snapshot, attr, one_line(self._redact(value), 300))
 
         self._update(change)

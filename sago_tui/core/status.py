@@ -12,6 +12,7 @@ from sago_tui.core.plan import Plan
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.project import Project
 from sago_tui.core.state import StateStore, TaskStatus
+from sago_tui.core.trace import read_trace
 
 PENDING = "pending"
 
@@ -49,6 +50,8 @@ class ProjectStatus:
     active_phase: str = ""
     current_task: str = ""
     last_run: str = ""
+    sandbox: str = ""  # how the last run's verify commands ran ("" when unknown)
+    sandbox_run: str = ""  # the run id that said so
     phases: list[PhaseRow] = field(default_factory=list)
 
     def count(self, status: str) -> int:
@@ -57,6 +60,21 @@ class ProjectStatus:
     @property
     def total(self) -> int:
         return sum(len(p.tasks) for p in self.phases)
+
+
+def last_sandbox(project: Project, *, look_back: int = 20) -> tuple[str, str]:
+    """(sandbox label, run id) of the newest run that ran verify commands, from its trace."""
+    if not project.traces_dir.is_dir():
+        return "", ""
+    for path in sorted(project.traces_dir.glob("*.jsonl"), reverse=True)[:look_back]:
+        try:
+            first = next(read_trace(path), None)
+        except OSError:
+            continue
+        options = (first or {}).get("data", {}).get("options", {})
+        if isinstance(options, dict) and options.get("sandbox"):
+            return str(options["sandbox"]), path.stem
+    return "", ""
 
 
 def project_status(project: Project) -> ProjectStatus:
@@ -71,6 +89,7 @@ def project_status(project: Project) -> ProjectStatus:
         current_task=snapshot.current_task,
         last_run=snapshot.last_run,
     )
+    status.sandbox, status.sandbox_run = last_sandbox(project)
     if not status.has_plan:
         return status
     try:

@@ -7,6 +7,7 @@ ends as a :class:`TaskOutcome`.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -21,10 +22,10 @@ from sago_tui.core.classify import (
     normalise_output,
 )
 from sago_tui.core.compression import compress_sections, compression_event
-from sago_tui.core.context import ProjectContext, TaskContext, build_task_context
+from sago_tui.core.context import READER, ProjectContext, TaskContext, build_task_context
 from sago_tui.core.errors import Cancelled
 from sago_tui.core.estimate import call_cost, expected_output_tokens
-from sago_tui.core.events import FixAttempted, VerifyRan
+from sago_tui.core.events import FileRefused, FixAttempted, VerifyRan
 from sago_tui.core.fileblocks import FileBlockError
 from sago_tui.core.gateway import LLMGateway
 from sago_tui.core.llm_types import LLMRequest, LLMResponse
@@ -32,6 +33,8 @@ from sago_tui.core.outcome import FAILED, PASSED, TaskOutcome
 from sago_tui.core.plan import Plan, Task
 from sago_tui.core.project import Project
 from sago_tui.core.prompts import Messages, correction_messages, fix_messages, task_messages
+from sago_tui.core.read_guard import read_refusal
+from sago_tui.core.sandbox import Sandbox
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.settings import RunOptions
 from sago_tui.core.text import preview, tail_lines
@@ -63,6 +66,7 @@ class TaskRunner:
         redactor: Redactor,
         cancel: CancelToken,
         *,
+        sandbox: Sandbox | None = None,
         edit_format: str = "auto",
     ) -> None:
         self.project = project
@@ -73,6 +77,7 @@ class TaskRunner:
         self.shared = shared
         self.redactor = redactor
         self.cancel = cancel
+        self.sandbox = sandbox
         self.edit_format = edit_format
 
     def run(self, task: Task) -> TaskOutcome:
@@ -122,7 +127,7 @@ class TaskRunner:
             if fixes >= self.options.max_retries:
                 break
             fixes += 1
-            files = {name: self._read(name) for name in task.files}
+            files = {name: self._read(name) for name in task.files if self._may_read(task, name)}
             fix = fix_messages(
                 task, failure, tail_lines(attempt.output, 60), files, fixes,
                 shared=shared, edit_format=self.edit_format,
@@ -229,7 +234,7 @@ class TaskRunner:
                 return Failure(FailureCategory.NO_FILES, problems, [], curable=True)
             paths = applied.failed_paths
             whole = paths if correction == 1 else []
-            current = {path: self._read(path) for path in paths}
+            current = {path: self._read(path) for path in paths if self._may_read(task, path)}
             ask = correction_messages(
                 messages, response.content, task, describe_failures(applied.failed, current),
                 whole_files=whole,
@@ -251,10 +256,20 @@ class TaskRunner:
 
     def _verify(self, task: Task, attempt: int) -> _Attempt:
         result = run_verify(
-            task.verify, self.project.root, timeout=self.options.verify_timeout, cancel=self.cancel
+            task.verify,
+            self.project.root,
+            timeout=self.options.verify_timeout,
+            cancel=self.cancel,
+            sandbox=self.sandbox,
         )
         if result.cancelled:
             raise Cancelled(self.cancel.reason or "interrupted")
+        # From here on (events, STATE.md, the fix prompt, reports) only redacted output exists.
+        result = dataclasses.replace(
+            result,
+            stdout=self.redactor.redact_output(result.stdout),
+            stderr=self.redactor.redact_output(result.stderr),
+        )
         failure = None if result.success else self._classify(result)
         self.bus.emit(
             VerifyRan(
@@ -291,6 +306,15 @@ class TaskRunner:
                 reason=self.redactor.redact(reason),
             )
         )
+
+    def _may_read(self, task: Task, name: str) -> bool:
+        """False (and a ``file_refused`` event) for a file no prompt may carry."""
+        reason = read_refusal(self.project.root, name, hide=self.shared.hide)
+        if reason is not None:
+            self.bus.emit(
+                FileRefused(task_id=task.id, agent=READER, path=name, reason=f"not read: {reason}")
+            )
+        return reason is None
 
     def _read(self, name: str) -> str | None:
         """The current text of one of the task's files, or None when it does not exist."""

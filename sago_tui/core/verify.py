@@ -2,9 +2,13 @@
 
 The command runs through ``/bin/sh -c`` (so ``&&``, pipes and ``cd`` work) in
 the project directory, with stdin closed, in its own session and process
-group, with secrets removed from its environment. At the timeout or on cancel
-the whole group gets SIGTERM, then SIGKILL: the seed killed only the direct
-child and left grandchildren running. Output is captured in bounded memory.
+group, with secrets removed from its environment, inside the bubblewrap sandbox
+when one is given (:mod:`sago_tui.core.sandbox`). At the timeout or on cancel
+the whole group gets SIGTERM, then SIGKILL, and then every process still carrying
+the run's marker variable (one that left the group with ``setsid``): the seed
+killed only the direct child and left grandchildren running. If sago-tui itself
+dies, :mod:`sago_tui.core.proc_guard` takes the command with it. Output is
+captured in bounded memory.
 """
 
 from __future__ import annotations
@@ -21,6 +25,14 @@ from pathlib import Path
 from typing import IO
 
 from sago_tui.core.cancel import CancelToken
+from sago_tui.core.proc_guard import (
+    MARKER,
+    death_signal_preexec,
+    guarded_argv,
+    kill_marked,
+    new_marker,
+)
+from sago_tui.core.sandbox import Sandbox
 from sago_tui.core.secrets import scrubbed_env
 
 _POLL_S = 0.1  # how often cancellation and the deadline are checked
@@ -103,7 +115,31 @@ def _group_alive(pgid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return _has_live_member(pgid)
+
+
+def _has_live_member(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` is more than a zombie.
+
+    Killed members that were orphaned (the unsandboxed watcher, whose parent is the
+    command) stay zombies until init reaps them, which some container inits never do;
+    signalling the group would count them as alive and wait out the grace period.
+    """
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return True
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid).encode() and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
 
 
 def _kill_group(pgid: int, proc: subprocess.Popen[bytes]) -> None:
@@ -114,6 +150,9 @@ def _kill_group(pgid: int, proc: subprocess.Popen[bytes]) -> None:
         os.killpg(pgid, signal.SIGTERM)
     deadline = time.monotonic() + _GRACE_S
     while time.monotonic() < deadline and _group_alive(pgid):
+        if proc.poll() is not None:
+            time.sleep(0.01)  # the leader is reaped; the rest of the group is dying
+            continue
         # Reap the shell if it is done, or a zombie leader keeps the group "alive".
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=0.05)
@@ -133,25 +172,34 @@ def run_verify(
     cancel: CancelToken | None = None,
     env: Mapping[str, str] | None = None,
     output_limit: int = 256_000,
+    sandbox: Sandbox | None = None,
 ) -> VerifyResult:
     """Run ``command`` with ``/bin/sh -c`` in ``cwd`` and return what happened.
 
     ``output_limit`` bounds the bytes kept per stream (the first quarter and the
     last three quarters; the middle is replaced by a marker). Background processes
-    the command leaves behind are killed with it.
+    the command leaves behind are killed with it. ``sandbox`` (when active) runs the
+    command inside bubblewrap.
     """
     if not command.strip():
         return _failed(command, "verify command is empty; nothing to run\n")
     started = time.monotonic()
+    marker = new_marker()
+    child_env = {**(scrubbed_env() if env is None else env), MARKER: marker}
+    if sandbox is not None and sandbox.active:
+        argv = sandbox.wrap(["/bin/sh", "-c", command], cwd)  # bwrap's --die-with-parent
+    else:
+        argv = guarded_argv(command)  # the watcher takes the rest of the group along
     try:
         proc = subprocess.Popen(
-            ["/bin/sh", "-c", command],
+            argv,
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=dict(scrubbed_env() if env is None else env),
+            env=child_env,
             start_new_session=True,
+            preexec_fn=death_signal_preexec(signal.SIGKILL),
         )
     except OSError as error:
         return _failed(command, f"could not start verify command in {cwd}: {error}\n")
@@ -177,6 +225,7 @@ def run_verify(
     # The group id is the shell's pid (own session); background children it left
     # behind would otherwise hold the pipes open and outlive the run.
     _kill_group(proc.pid, proc)
+    kill_marked(marker)  # whatever left the group (setsid) but kept the environment
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=_DRAIN_S)
     for reader in readers:

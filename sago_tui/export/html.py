@@ -23,10 +23,11 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sago_tui import __version__
 from sago_tui.core.atomic import atomic_write_bytes
+from sago_tui.core.secrets import Redactor
 from sago_tui.export.model import run_to_json
 from sago_tui.export.summary import summarize_records
 
@@ -106,8 +107,14 @@ def render_html(records: Iterable[dict[str, Any]], *, title: str) -> str:
 
 
 def export_html(records: Iterable[dict[str, Any]], out: Path, *, title: str) -> Path:
-    """Write the trace view of ``records`` to ``out`` (atomically); returns ``out``."""
-    page = render_html(records, title=title)
+    """Write the trace view of ``records`` to ``out`` (atomically); returns ``out``.
+
+    Traces are redacted when written; the secrets of the environment exporting the
+    page are redacted again here, since a page is made to be shared.
+    """
+    redactor = Redactor.from_environment()
+    clean = (cast(dict[str, Any], redactor.redact_data(record)) for record in records)
+    page = render_html(clean, title=title)
     # A lone surrogate (from a "\\udXXX" escape in the trace) cannot be UTF-8: written as
     # the same JSON escape, it stays valid inside the data block's strings.
     atomic_write_bytes(out, page.encode("utf-8", errors="backslashreplace"))

@@ -20,7 +20,8 @@ EVENT_DOCS: dict[str, str] = {
     "files and context for a task).",
     "file_write": "A file was written atomically from an LLM answer.",
     "file_refused": "The answer named a path the task may not write; nothing was written "
-    "there (added).",
+    "there. Also a file kept out of a prompt (`.env*`, a secret store, a symlink leading "
+    "outside the project): its reason starts with `not read:` (added).",
     "llm_request": "An LLM call is about to be sent; the app shows it in flight.",
     "llm_delta": "A chunk of streamed answer text.",
     "llm_call": "An LLM call finished, with its real usage and cost.",
@@ -77,7 +78,9 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "command": "`run`, `execute`, `plan` or `init`",
         "model": "the model every call of the run uses",
         "options": "the run flags in effect: `parallel`, `auto_retry`, `max_retries`, "
-        "`git_commit`, `compress`, `cache`, `verify`, `continue_on_failure`, `max_cost`",
+        "`git_commit`, `compress`, `cache`, `verify`, `continue_on_failure`, `max_cost`; "
+        "for runs, `sandbox`: how verify commands ran (`bubblewrap (no network)`, "
+        "`bubblewrap (network allowed)`, `off (why)`)",
     },
     "workflow_end": {
         "success": "true when every task passed (or was cached)",
@@ -146,7 +149,8 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
     },
     "file_refused": {
         "path": "the path the answer named",
-        "reason": "why it was refused (outside the project, not declared, protected)",
+        "reason": "why it was refused (outside the project, not declared, protected; "
+        "`not read: …` for a file kept out of a prompt)",
     },
     "llm_request": {
         "model": "model asked",

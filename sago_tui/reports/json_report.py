@@ -12,6 +12,7 @@ ISO 8601 with a UTC offset::
       "success": false,                   "reason": "failed: 1.2",
       "started_at": "…", "finished_at": "…", "duration_s": 12.3,
       "max_cost_usd": 0.5 | null,         "trace": "/abs/path/.planning/traces/<run id>.jsonl",
+      "sandbox": "bubblewrap (no network)" | "off (why)" | "",
       "totals": {
         "tasks": 4, "passed": 1, "failed": 1, "cached": 1, "skipped": 1, "not_run": 0,
         "attempts": 3, "tokens": 5120, "cached_tokens": 2048, "cost_usd": 0.0123,
@@ -99,6 +100,7 @@ def report_document(report: RunReport) -> dict[str, Any]:
         "duration_s": report.duration_s,
         "max_cost_usd": report.max_cost_usd,
         "trace": report.trace,
+        "sandbox": report.sandbox,
         "totals": {
             "tasks": len(report.tasks),
             **{status: report.count(status) for status in (PASSED, FAILED, CACHED, SKIPPED)},

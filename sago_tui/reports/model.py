@@ -70,6 +70,7 @@ class RunReport:
     trace: str
     hostname: str
     tasks: list[TaskReport] = field(default_factory=list)
+    sandbox: str = ""  # how verify commands ran (DESIGN.md §14)
     cached_tokens: int = 0  # prompt tokens served by the provider's prompt cache
 
     @property
@@ -122,6 +123,7 @@ def build_report(
         max_cost_usd=recorder.max_cost,
         trace=result.trace_path,
         hostname=socket.gethostname() or "localhost",
+        sandbox=recorder.sandbox,
         cached_tokens=result.cached_tokens,
     )
     plan_tasks = result.plan.tasks if result.plan is not None else []

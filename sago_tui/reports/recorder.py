@@ -34,6 +34,7 @@ class RunRecorder:
         self.started_at = ""
         self.finished_at = ""
         self.max_cost: float | None = None
+        self.sandbox = ""  # how verify ran: "bubblewrap (no network)", "off (…)"
         self.verify: dict[str, VerifySeen] = {}
         self.fixes: dict[str, int] = {}
 
@@ -45,6 +46,7 @@ class RunRecorder:
                     self.started_at = event.timestamp
                     max_cost = event.options.get("max_cost")
                     self.max_cost = float(max_cost) if max_cost is not None else None
+                    self.sandbox = str(event.options.get("sandbox", ""))
                 case WorkflowFinished():
                     self.finished_at = event.timestamp
                 case VerifyRan() if event.task_id:

@@ -133,7 +133,9 @@ def test_ctrl_c_during_verify_kills_its_process_group_and_exits_130(tmp_path: Pa
     }
     cassette.write_text(json.dumps({"version": 1, "model": "gpt-4o", "interactions": [answer]}))
     pid_file = root / "grandchild.pid"
-    proc = start_cli(["--headless", str(root), "--replay", str(cassette)], tmp_path)
+    # --no-sandbox: the PID written inside a sandbox would be a PID-namespace number.
+    args = ["--headless", str(root), "--replay", str(cassette), "--no-sandbox"]
+    proc = start_cli(args, tmp_path)
     try:
         assert wait_for(lambda: pid_file.is_file() and pid_file.read_text().strip() != "", 60)
         grandchild = int(pid_file.read_text())

@@ -147,7 +147,9 @@ def test_verify_timeout_kills_the_whole_process_group(
     make_project(root, tasks)
     scripted(tasks)
 
-    result = cli("run", "-p", str(root), env=fast_env(llm_server, VERIFY_TIMEOUT="1"))
+    # Unsandboxed: the PID written inside a sandbox would be a PID-namespace number.
+    env = fast_env(llm_server, VERIFY_TIMEOUT="1", SAGO_SANDBOX="off")
+    result = cli("run", "-p", str(root), env=env)
 
     assert result.code == 1
     pid = int((root / "bg.pid").read_text())

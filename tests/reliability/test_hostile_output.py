@@ -118,14 +118,20 @@ def test_hostile_paths_are_refused_and_reported(
     assert run.result.exit_code == ExitCode.OK, run.result.reason
     assert (root / "ok.py").read_text() == GOOD["ok.py"]
     assert run.result.outcomes["1.1"].files_written == ["ok.py"]
-    refused = {e.path: e.reason for e in run.of_type("file_refused")}  # type: ignore[attr-defined]
+    events = run.of_type("file_refused")
+    # Declared files that lead outside or into .git/ are not even read into the prompt.
+    not_read = {e.path for e in events if e.reason.startswith("not read:")}  # type: ignore[attr-defined]
+    assert not_read == {"link/evil.py", "escape_link.py", "gitlink/hooks/pre-commit"}
+    writes = [e for e in events if not e.reason.startswith("not read:")]  # type: ignore[attr-defined]
+    refused = {e.path: e.reason for e in writes}  # type: ignore[attr-defined]
     # Each refusal names the path (as normalised: `/` separators, no `./`) and why.
     assert set(refused) == {normalize_relpath(path) for path in hostile}
     for path, why in hostile.items():
         assert why in refused[normalize_relpath(path)], (path, refused[normalize_relpath(path)])
     # Reported even with --quiet: every refusal has its own headless line.
     lines = [line for line in printed.getvalue().splitlines() if line.strip().startswith("refused")]
-    assert len(lines) == len(hostile)
+    assert len([line for line in lines if "not read:" not in line]) == len(hostile)
+    assert len(lines) == len(hostile) + len(not_read)
     # Nothing changed outside the project or in a protected place.
     assert files_under(outside) == outside_before
     assert (outside / "victim.txt").read_text() == "precious\n"

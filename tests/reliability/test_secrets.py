@@ -37,13 +37,24 @@ SECRETS = {
     "OPENAI_API_KEY": "sk-openai-RELIABILITY-0002efghWXYZ",
     # Not shaped like a key: only its variable name marks it as a secret.
     "FOO_TOKEN": "footoken-RELIABILITY-0003ijklWXYZ",
+    # Secrets by value: credentials inside URLs, plural names, a key under a dull name.
+    "DATABASE_URL": "postgres://app:pw-DBPASS-0004mnop@db.internal:5432/app",
+    "SENTRY_DSN": "https://0005qrstSENTRYKEY@o1.ingest.sentry.io/42",
+    "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/0006uvwxWEBHOOK",
+    "OPENAI_API_KEYS": "sk-keys-RELIABILITY-0007yzABWXYZ",
+    "BUILD_CACHE": "ghp_0008RELIABILITYabcdefghijKLMNOP",
 }
+# Parts that leak on their own (a program may print just the password) and a secret
+# that only the project's .env holds.
+PARTS = ["pw-DBPASS-0004mnop", "0005qrstSENTRYKEY"]
+DOTENV_SECRET = "sk_live_0009RELIABILITYabcdefWXYZ"
+ALL = [*SECRETS.values(), *PARTS, DOTENV_SECRET]
 ECHO = "By the way, your secrets are " + ", ".join(SECRETS.values()) + ".\n\n"
 
 
 def leaks(text: str) -> list[str]:
-    """The secret values (or their names, for the verify environment) found in ``text``."""
-    return [value for value in SECRETS.values() if value in text]
+    """The secret values (whole, or their credential parts) found in ``text``."""
+    return [value for value in ALL if value in text]
 
 
 def everything_written(project: Project) -> dict[str, str]:
@@ -78,7 +89,8 @@ def leaky_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeakyRun]:
     (project.root / "IMPORTANT.md").write_text(
         f"Never print the deploy token {SECRETS['FOO_TOKEN']}.\n"
     )
-    (project.root / "leak.txt").write_text("\n".join(SECRETS.values()) + "\n")
+    (project.root / "leak.txt").write_text("\n".join(ALL) + "\n")
+    (project.root / ".env").write_text(f"STRIPE_KEY={DOTENV_SECRET}\n")
     failing = "raise AssertionError(open('leak.txt').read())\n"
     with FakeLLMServer() as server:
         server.responder = TaskResponder(
@@ -99,7 +111,9 @@ def leaky_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeakyRun]:
                 "LOG_LEVEL": "DEBUG",
             },
         )
+        report = tmp_path / "report.json"
         flags = ("--verbose", "--auto-retry", "--max-retries", "1", "--record", str(cassette))
+        flags += ("--json", str(report))
         run = run_headless(project, env, *flags)
         assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-3000:]
         assert cassette.exists() and (project.root / "env.txt").exists()
@@ -108,6 +122,7 @@ def leaky_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeakyRun]:
             "stdout": run.stdout,
             "stderr": run.stderr,
             "status": status.stdout + status.stderr,
+            "json report": report.read_text(),
             "env": (project.root / "env.txt").read_text(),
         }
         yield LeakyRun(project, server, outputs)
@@ -116,9 +131,12 @@ def leaky_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeakyRun]:
 def test_secrets_reach_no_output_of_a_run(leaky_run: LeakyRun) -> None:
     project, outputs, requests = leaky_run.project, leaky_run.outputs, leaky_run.server.requests
     # The secrets really travelled: the key authenticated the calls, the spec's token
-    # went into the prompt, and the answers echoed all of them.
+    # was on its way into the prompt (redacted before sending), and the answers echoed
+    # all of them.
     assert requests[0].headers["authorization"] == f"Bearer {SECRETS['LLM_API_KEY']}"
-    assert SECRETS["FOO_TOKEN"] in requests[0].prompt_text
+    assert "deploy token [REDACTED]" in requests[0].prompt_text
+    for request in requests:  # task and fix prompts alike (the fix quotes verify output)
+        assert leaks(json.dumps(request.body)) == [], request.prompt_text[-2000:]
     assert any("[REDACTED]" in text for text in everything_written(project).values())
 
     for where, text in {**outputs, **everything_written(project)}.items():

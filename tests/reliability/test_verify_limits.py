@@ -30,6 +30,9 @@ from tests.reliability.support import (
 )
 
 ANSWER = Reply(content=file_answer({"a.py": "A = 1\n"}))
+# These verifies write their PIDs for the test to check: inside the sandbox those would
+# be PID-namespace numbers. The sandboxed case is in tests/integration/test_verify_lifetime.py.
+UNSANDBOXED = "off"
 
 
 def alive(pid: int) -> bool:
@@ -58,7 +61,7 @@ def test_timeout_kills_the_whole_group_including_grandchildren(
     project = write_project(tmp_path / "p", [task("1.1", ["a.py"], verify=verify)])
     llm_server.responder = TaskResponder({"1.1": ANSWER})
 
-    run = run_in_process(project, llm_server, verify_timeout=1.0)
+    run = run_in_process(project, llm_server, verify_timeout=1.0, sandbox=UNSANDBOXED)
 
     shell, grandchild = read_pid(project.root / "sh.pid"), read_pid(project.root / "gc.pid")
     try:
@@ -85,7 +88,7 @@ def test_background_child_left_after_success_is_killed(
     project = write_project(tmp_path / "p", [task("1.1", ["a.py"], verify=verify)])
     llm_server.responder = TaskResponder({"1.1": ANSWER})
 
-    run = run_in_process(project, llm_server, verify_timeout=30.0)
+    run = run_in_process(project, llm_server, verify_timeout=30.0, sandbox=UNSANDBOXED)
 
     grandchild = read_pid(project.root / "gc.pid")
     try:
@@ -113,7 +116,7 @@ def test_child_that_escapes_the_group_does_not_hang_the_run(
 
     threading.Thread(target=watchdog, daemon=True).start()
     try:
-        run = run_in_process(project, llm_server, verify_timeout=30.0)
+        run = run_in_process(project, llm_server, verify_timeout=30.0, sandbox=UNSANDBOXED)
     finally:
         finished.set()
         with contextlib.suppress(ProcessLookupError, AssertionError):

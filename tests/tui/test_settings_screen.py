@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from textual.widgets import Input, Static, Switch
 
 from sago_tui.config import load_settings
@@ -65,3 +67,34 @@ async def test_command_line_flags_survive_a_settings_reload(demo_project: Projec
         await pilot.pause()
         assert app.settings.run.parallel == 4
     assert "parallel = 2" in demo_project.config_path.read_text()
+
+
+async def test_settings_say_how_the_last_run_verified_and_save_the_sandbox_mode(
+    demo_project: Project,
+) -> None:
+    demo_project.traces_dir.mkdir(parents=True)
+    start = {
+        "event_type": "workflow_start",
+        "timestamp": "2026-01-01T00:00:00+00:00",
+        "data": {"command": "run", "options": {"sandbox": "bubblewrap (no network)"}},
+    }
+    run_id = "20260101-000000-ab12"
+    (demo_project.traces_dir / f"{run_id}.jsonl").write_text(json.dumps(start) + "\n")
+    app = make_app(demo_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
+        notes = [str(s.render()) for s in app.screen.query(".field-note")]
+        assert any(f"last run ({run_id}): bubblewrap (no network)" in n for n in notes), notes
+        field = app.screen.query_one(f"#{field_id('run.sandbox')}", Input)
+        assert field.value == "auto"
+        field.value = "sometimes"
+        await pilot.press("ctrl+s")
+        error = app.screen.query_one(f"#{field_id('run.sandbox')}-error", Static)
+        assert "expected one of auto, on, off" in str(error.render())
+        field.value = "off"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen), "save")
+    assert 'sandbox = "off"' in demo_project.config_path.read_text()
+    assert load_settings(demo_project.root).run.sandbox == "off"

@@ -17,7 +17,7 @@ from sago_tui.core.context import (
     render_task,
     scan_tree,
 )
-from sago_tui.core.events import Event, FileRead
+from sago_tui.core.events import Event, FileRead, FileRefused
 from sago_tui.core.plan import Phase, Plan, Task
 from sago_tui.core.project import Project
 from sago_tui.core.tokens import count_tokens
@@ -191,9 +191,54 @@ def test_secrets_and_paths_outside_the_project_are_not_read(project: Project) ->
     )
     text = context.render()
     assert "sk-secret" not in text and "top secret" not in text and "ignored" not in text
-    assert "- `.env`: (not read: protected path)" in text
+    assert "- `.env`: (not read: .env files hold secrets)" in text
     assert "- `../outside-secret.txt`: (not read: outside the project)" in text
+    assert "- `.git/config`: (not read: inside .git/ (protected))" in text
     assert not [e for e in events if isinstance(e, FileRead)]
+    # Each refusal is reported like a refused write, naming the path and why.
+    refused = {e.path: e.reason for e in events if isinstance(e, FileRefused)}
+    assert refused == {
+        ".env": "not read: .env files hold secrets",
+        "../outside-secret.txt": "not read: outside the project",
+        str(outside): "not read: outside the project",
+        ".git/config": "not read: inside .git/ (protected)",
+    }
+
+
+def test_env_variants_and_symlinks_out_of_the_project_are_not_read(project: Project) -> None:
+    (project.root / ".env.local").write_text("DATABASE_URL=postgres://u:hunter2pw@db/x\n")
+    (project.root / ".env.production").write_text("API_TOKEN=prod-token-value\n")
+    (project.root / ".env.example").write_text("API_TOKEN=\n")
+    outside = project.root.parent / "elsewhere.txt"
+    outside.write_text("outside content\n")
+    (project.root / "link_out.txt").symlink_to(outside)
+    (project.root / "link_env.txt").symlink_to(project.root / ".env.local")
+    (project.root / "src" / "cfg").symlink_to("../.env.production")
+    events: list[Event] = []
+    names = [".env.local", ".env.production", "link_out.txt", "link_env.txt", "src/cfg"]
+    task = _task("1.1", [*names, ".env.example"])
+    text = build_task_context(
+        project, task, _plan(task), ProjectContext.load(project), emit=events.append
+    ).render()
+    for secret in ("hunter2pw", "prod-token-value", "outside content"):
+        assert secret not in text
+    refused = {e.path: e.reason for e in events if isinstance(e, FileRefused)}
+    assert set(refused) == set(names)
+    assert refused["link_out.txt"] == "not read: a symlink leads outside the project"
+    assert refused["link_env.txt"].startswith("not read: a symlink leads to a hidden file")
+    # A committed template is a source file like any other.
+    assert [e.path for e in events if isinstance(e, FileRead)] == [".env.example"]
+
+
+def test_spec_file_symlinked_out_of_the_project_is_not_read(project: Project) -> None:
+    secret = project.root.parent / "id_rsa"
+    secret.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    (project.root / "IMPORTANT.md").unlink(missing_ok=True)
+    (project.root / "IMPORTANT.md").symlink_to(secret)
+    events: list[Event] = []
+    shared = ProjectContext.load(project, emit=events.append)
+    assert all("PRIVATE KEY" not in s.text for s in shared.sections)
+    assert [e.path for e in events if isinstance(e, FileRefused)] == ["IMPORTANT.md"]
 
 
 def test_dependency_files_are_included_once(project: Project) -> None:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from sago_tui.core.secrets import REDACTED, Redactor, is_secret_name, scrubbed_env
+from sago_tui.core.secret_rules import secret_parts
+from sago_tui.core.secrets import (
+    REDACTED,
+    Redactor,
+    is_secret_name,
+    project_env_values,
+    scrubbed_env,
+)
 
 
 @pytest.mark.parametrize(
@@ -135,3 +144,66 @@ def test_empty_redactor_returns_input_unchanged() -> None:
     data = {"a": ["b"]}
     assert redactor.redact("anything") == "anything"
     assert redactor.redact_data(data) is data
+
+
+@pytest.mark.parametrize(
+    "name", ["OPENAI_API_KEYS", "GITHUB_TOKENS", "DEPLOY_KEYS", "SLACK_WEBHOOK_URL", "WEBHOOK"]
+)
+def test_plural_and_webhook_names(name: str) -> None:
+    assert is_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "parts"),
+    [
+        # Credentials inside a URL: the whole value and the password alone.
+        ("DATABASE_URL", "postgres://app:hunter2pw@db:5432/x", ["hunter2pw"]),
+        ("REDIS_URI", "redis://:r3dis-pass@cache:6379/0", ["r3dis-pass"]),
+        ("SENTRY_DSN", "https://abc123publickey@o1.ingest.sentry.io/42", ["abc123publickey"]),
+        ("PG_DSN", "host=db user=app password=kw-secret-1", ["kw-secret-1"]),
+        ("HOOK_ENDPOINT", "https://api.example.com/x?token=t0ken-value&page=2", ["t0ken-value"]),
+        # Any name, when the value has a password in a URL or the shape of a known key.
+        ("MIRROR", "https://user:mirror-pass@pypi.example.com/simple", ["mirror-pass"]),
+        ("CONFIG_A", "sk-proj-ABCDEFGHIJKLMNOPQRST", ["sk-proj-ABCDEFGHIJKLMNOPQRST"]),
+        ("CONFIG_B", "ghp_abcdefghijklmnopqrstuvwxyz0123", ["ghp_abcdefghijklmnopqrstuvwxyz0123"]),
+        ("CONFIG_C", "xoxb-1234567890-abcdefghij", ["xoxb-1234567890-abcdefghij"]),
+        ("CONFIG_D", "AKIAABCDEFGHIJKLMNOP", ["AKIAABCDEFGHIJKLMNOP"]),
+    ],
+)
+def test_secrets_by_value(name: str, value: str, parts: list[str]) -> None:
+    found = secret_parts(name, value)
+    assert found[0] == value and set(parts) <= set(found)
+    assert name not in scrubbed_env({name: value, "PATH": "/bin"})
+    redactor = Redactor.from_environment({name: value})
+    for part in parts:
+        assert part not in redactor.redact(f"printed: {part} and {value}")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("HOMEPAGE_URL", "https://example.com/docs"),
+        ("DATABASE_URL", "postgres://db:5432/app"),  # no credentials in it
+        ("API_BASE_URL", "http://127.0.0.1:8080/v1"),
+        ("GREETING", "ask-me-anything"),
+        ("MODEL", "gpt-4o-mini"),
+    ],
+)
+def test_ordinary_values(name: str, value: str) -> None:
+    assert secret_parts(name, value) == []
+    assert scrubbed_env({name: value}) == {name: value}
+
+
+def test_redact_output_also_hides_unknown_keys_and_url_passwords() -> None:
+    redactor = Redactor([])
+    text = "key sk-ant-ABCDEFGHIJKLMNOPQRSTU and postgres://me:pa55word@h/db ok"
+    assert redactor.redact_output(text) == (f"key {REDACTED} and postgres://me:{REDACTED}@h/db ok")
+
+
+def test_project_env_files_feed_the_redactor(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text('export STRIPE_KEY="sk_live_abcdefghijklmnop1234"\nMODE=dev\n')
+    (tmp_path / ".env.local").write_text("DATABASE_URL=mysql://u:local-db-pw@h/d\n")
+    assert project_env_values(tmp_path)["MODE"] == "dev"
+    redactor = Redactor.from_environment({}, project_root=tmp_path)
+    text = "sk_live_abcdefghijklmnop1234 local-db-pw dev"
+    assert redactor.redact(text) == f"{REDACTED} {REDACTED} dev"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import sys
 import threading
 import time
 from pathlib import Path
@@ -160,3 +161,25 @@ def test_secrets_are_not_visible_to_the_command(
 def test_explicit_env_is_used_as_given(tmp_path: Path) -> None:
     result = _run('echo "$ONLY_THIS"', tmp_path, env={"ONLY_THIS": "here", "PATH": "/bin"})
     assert result.stdout == "here\n"
+
+
+def test_command_keeps_default_signal_handling_and_exit_status(tmp_path: Path) -> None:
+    # The unsandboxed watcher runs beside the command, not around it: a background job of
+    # a non-interactive shell would ignore SIGINT, and a program testing Ctrl-C would fail.
+    command = (
+        f'{sys.executable} -c "import signal; print(signal.getsignal(signal.SIGINT).__name__)"'
+    )
+    result = _run(command, tmp_path)
+    assert result.stdout.strip() == "default_int_handler"
+    assert _run("exit 7", tmp_path).exit_code == 7
+    killed = _run("kill -TERM $$", tmp_path)
+    assert killed.exit_code == -15  # the shell itself, as with a plain /bin/sh -c
+
+
+def test_verify_environment_carries_the_marker_but_no_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:verify-db-pass@h/d")
+    result = _run("env", tmp_path)
+    assert "verify-db-pass" not in result.stdout
+    assert "SAGO_VERIFY_ID=" in result.stdout

@@ -17,7 +17,9 @@ from sago_tui.config import save_project_settings
 from sago_tui.config_keys import KEYS_BY_NAME
 from sago_tui.config_types import InvalidValue
 from sago_tui.core.errors import ConfigError
+from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
+from sago_tui.core.status import last_sandbox
 from sago_tui.tui.screens.field_error import FieldError
 from sago_tui.tui.screens.form_screen import FormScreen
 
@@ -29,6 +31,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("run.auto_retry", "Auto-retry", "ask the LLM to fix a task whose verify failed"),
     ("run.max_retries", "Max fix attempts", "per failed task, with auto-retry"),
     ("run.verify_timeout", "Verify timeout (s)", "a verify command is killed after this"),
+    ("run.sandbox", "Verify sandbox", "auto, on or off (bubblewrap; see README Security)"),
 )
 OPTIONAL = frozenset({"llm.api_base", "run.max_cost"})
 OVERRIDES = ("flag ", "env ", "environment")  # layers above sago.toml
@@ -81,6 +84,8 @@ class SettingsScreen(FormScreen[str]):
                     else:
                         yield Input(value, compact=True, id=field_id(key))
                 note = f"{hint} · {self._source_note(key)}"
+                if key == "run.sandbox":
+                    note += f" · {self._sandbox_note()}"
                 yield Static(note, classes="field-note indented", markup=False)
                 error = FieldError(id=field_id(key) + "-error")
                 error.add_class("indented")
@@ -91,6 +96,11 @@ class SettingsScreen(FormScreen[str]):
         if source.startswith(OVERRIDES):
             return f"now from {source}, which overrides sago.toml while it is set"
         return f"now from {source}"
+
+    def _sandbox_note(self) -> str:
+        """How the last run's verify commands ran, from its trace (DESIGN.md §14)."""
+        label, run_id = last_sandbox(Project.at(self.root, must_exist=False))
+        return f"last run ({run_id}): {label}" if label else "no run recorded yet"
 
     def collect(self) -> tuple[dict[str, object], dict[str, str]]:
         """(changed values by key, error by key) from the form."""
