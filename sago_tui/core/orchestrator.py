@@ -175,7 +175,10 @@ class Orchestrator:
         """True unless every wanted task passed before (a cached re-run needs no model)."""
         if not self.settings.run.use_cache:
             return True
-        records = self.state.snapshot().records
+        try:
+            records = self.state.snapshot().records
+        except OSError:  # an unreadable STATE.md is reported by the run itself
+            return True
         return any(
             (only is None or task.id in only)
             and (task.id not in records or records[task.id].status != TaskStatus.PASSED)
