@@ -56,6 +56,10 @@ def main(args: argparse.Namespace) -> int:
     """Generate PLAN.md from the spec; ``--approve`` approves it."""
     project = open_project(args.path)
     console = stdout_console()
+    if getattr(args, "update", False):
+        from sago_tui.commands import plan_update_cmd
+
+        return plan_update_cmd.main(project, args, console)
     regenerate = args.force or bool(args.feedback)
     if args.approve and not regenerate and project.plan_path.exists():
         return approve(project, console)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sago_tui.core.errors import ExitCode
 from sago_tui.core.plan import Plan
+from sago_tui.core.traceability import RequirementStatus
 
 PASSED = "passed"
 FAILED = "failed"
@@ -54,6 +55,10 @@ class RunResult:
     reason: str = ""
     plan: Plan | None = None
     trace_path: str = ""
+    # Per requirement after the run, and the boxes ticked/unticked in REQUIREMENTS.md.
+    requirements: list[RequirementStatus] = field(default_factory=list)
+    ticked: list[str] = field(default_factory=list)
+    unticked: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         """How many tasks ended with ``status``."""
