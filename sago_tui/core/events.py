@@ -1,12 +1,9 @@
 """Typed events emitted by the engine (DESIGN.md §7).
 
-Every event is a dataclass whose ``event_type`` and data fields match the
-seed's trace format, so ``event.to_record()`` is one line of ``trace.jsonl``.
-The bus (:mod:`sago_tui.core.bus`) fills in the envelope: timestamp, trace and
-span ids. ``from_record`` turns a trace line back into a typed event, so a
-replayed trace drives the same sinks as a live run.
-
-Events with ``traced = False`` (streamed LLM text) reach live sinks only.
+Every event is a dataclass whose ``event_type`` and data fields match the seed's trace
+format, so ``event.to_record()`` is one line of ``trace.jsonl``. The bus fills in the
+envelope; ``from_record`` turns a trace line back into a typed event, so a replayed
+trace drives the same sinks as a live run. ``traced = False`` events are live-only.
 """
 
 from __future__ import annotations
@@ -398,3 +395,6 @@ def from_record(record: dict[str, Any]) -> Event:
         return cls(**envelope, **kwargs)
     except TypeError:
         return GenericEvent(payload=dict(data), kind=kind, **envelope)
+
+
+import sago_tui.core.spec_events  # noqa: E402,F401  registers the spec's event types

@@ -42,6 +42,7 @@ from sago_tui.core.secrets import Redactor
 from sago_tui.core.session import SessionContext, options_summary, run_traced
 from sago_tui.core.settings import Settings
 from sago_tui.core.spec_checks import check_spec, record_requirements
+from sago_tui.core.spec_events import RequirementsChecked
 from sago_tui.core.state import StateStore, TaskStatus
 from sago_tui.core.task_runner import TaskRunner
 from sago_tui.core.waves import data_dependencies_of
@@ -262,6 +263,16 @@ class Orchestrator:
         )  # fmt: skip
         if report.error:
             self._warn(report.error)
+        if report.rows:
+            rows = [
+                {"id": r.id, "text": r.text, "tasks": [list(t) for t in r.tasks], "done": r.done}
+                for r in report.rows
+            ]
+            self.bus.emit(
+                RequirementsChecked(
+                    requirements=rows, ticked=report.ticked, unticked=report.unticked
+                )
+            )
 
     def _warn(self, message: str) -> None:
         self.bus.emit(WarningIssued(message=message))

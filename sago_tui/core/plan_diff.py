@@ -32,7 +32,12 @@ class FieldChange:
         lines = difflib.unified_diff(
             self.before.splitlines(), self.after.splitlines(), n=1, lineterm=""
         )
-        return [line for line in lines if not line.startswith(("---", "+++"))]
+        # "- old" / "+ new" / "  context": hunk headers say nothing for short fields.
+        return [
+            f"{line[:1] or ' '} {line[1:]}"
+            for line in lines
+            if not line.startswith(("---", "+++", "@@"))
+        ]
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def update_plan(
             )
         prompt_tokens = sum(count_tokens(content, gateway.model) for _, content in messages)
         response = gateway.call(
-            LLMRequest(messages=messages, purpose="plan", attempt=attempt),
+            LLMRequest(messages=messages, purpose="plan_update", attempt=attempt),
             agent=AGENT,
             prompt_tokens=prompt_tokens,
             estimate_usd=call_cost(

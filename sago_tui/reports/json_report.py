@@ -28,6 +28,10 @@ ISO 8601 with a UTC offset::
         "verify": {"command": "python -c …", "passed": false | true | null,
                    "exit_code": 1 | null, "timed_out": false,
                    "output_tail": "last lines of stdout+stderr (failed tasks)"}
+      }],
+      "requirements": [{
+        "id": "REQ-2", "text": "…", "done": false, "checked": false,
+        "tasks": [{"id": "2.1", "status": "passed" | "failed" | "skipped" | "pending"}]
       }]
     }
 
@@ -36,6 +40,9 @@ ISO 8601 with a UTC offset::
 ``interrupted``. ``totals.tokens`` and ``totals.cost_usd`` include the plan call;
 a task's ``tokens``/``cost_usd`` only its own calls. ``verify.passed`` is ``null``
 when the command did not run in this run (cached, skipped, not run, no verify).
+``requirements`` lists REQUIREMENTS.md's requirements with the tasks that name them in
+``reqs=`` (``[]`` when the plan names none); ``done`` is true when all its tasks passed,
+``checked`` is its box in REQUIREMENTS.md after the run.
 """
 
 from __future__ import annotations
@@ -107,6 +114,7 @@ def report_document(report: RunReport) -> dict[str, Any]:
             "duration_s": report.duration_s,
         },
         "tasks": [_task(task) for task in report.tasks],
+        "requirements": report.requirements,
     }
 
 
