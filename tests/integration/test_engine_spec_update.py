@@ -5,18 +5,22 @@ The LLM is the loopback server reached through litellm; projects are real direct
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sago_tui.core.plan_keep import task_sources
 from sago_tui.core.plan_parser import load_plan
-from tests.integration.conftest import T, check_trace, fast_env, make_project, plan_md
+from sago_tui.export.summary import summarize_records
+from tests.integration.conftest import (
+    T,
+    check_trace,
+    events,
+    fast_env,
+    make_project,
+)
 from tests.llm_server import FakeLLMServer
 
-REQS = (
-    "# Requirements\n\n"
-    "* [ ] **REQ-1:** Module a exists.\n"
-    "* [ ] **REQ-2:** Module b exists.\n"
-)
+REQS = "# Requirements\n\n* [ ] **REQ-1:** Module a exists.\n* [ ] **REQ-2:** Module b exists.\n"
 
 
 def task(task_id: str, files: list[str], reqs: str, deps: str = "", action: str = "") -> str:
@@ -289,8 +293,53 @@ def test_the_planner_is_corrected_for_an_unknown_requirement(
 
     assert result.code == 0, result.text
     assert llm.count("plan") == 2
-    assert "reqs names REQ-7, which REQUIREMENTS.md does not define" in (
-        llm.calls["plan"][1].messages[-1]["content"]
+    assert (
+        "reqs names REQ-7, which REQUIREMENTS.md does not define"
+        in (llm.calls["plan"][1].messages[-1]["content"])
     )
     assert "REQ-2 is covered by no task" in result.out
-    assert plan_md  # the shared helper stays importable for plain plans
+
+
+def test_a_hand_written_plan_naming_an_unknown_requirement_is_bad_input(
+    tmp_path: Path, llm_server: FakeLLMServer, scripted, cli
+) -> None:
+    root = tmp_path / "p"
+    make_project(root, plan_text(("Phase 1", [task("1.1", ["a.py"], "REQ-1, REQ-9")])))
+    llm = scripted(TASKS)
+
+    result = cli("run", "-p", str(root), env=fast_env(llm_server))
+
+    assert result.code == 2, result.text
+    assert "task 1.1: reqs names REQ-9, which REQUIREMENTS.md does not define" in result.err
+    assert llm.counts() == {}
+
+
+def test_the_json_report_and_the_trace_show_each_requirement(
+    tmp_path: Path, llm_server: FakeLLMServer, scripted, cli
+) -> None:
+    root = tmp_path / "p"
+    built(root, llm_server, scripted, cli)
+    (root / "REQUIREMENTS.md").write_text(
+        (root / "REQUIREMENTS.md").read_text() + "* [ ] **REQ-3:** <b>Not</b> planned.\n"
+    )
+    out = tmp_path / "report.json"
+
+    result = cli("run", "-p", str(root), "--json", str(out), env=fast_env(llm_server))
+
+    assert result.code == 0, result.text
+    doc = json.loads(out.read_text())
+    assert doc["requirements"] == [
+        {"id": "REQ-1", "text": "Module a exists.", "tasks": [{"id": "1.1", "status": "passed"}],
+         "done": True, "checked": True},
+        {"id": "REQ-2", "text": "Module b exists.", "done": True, "checked": True,
+         "tasks": [{"id": "1.2", "status": "passed"}, {"id": "1.3", "status": "passed"}]},
+        {"id": "REQ-3", "text": "<b>Not</b> planned.", "tasks": [], "done": False,
+         "checked": False},
+    ]  # fmt: skip
+    records = check_trace(root, exit_code=0)
+    (checked,) = events(records, "requirements")
+    assert checked["data"]["requirements"][2]["tasks"] == []
+    assert [r["id"] for r in summarize_records(records).requirements] == ["REQ-1", "REQ-2", "REQ-3"]
+    html = tmp_path / "trace.html"
+    assert cli("trace", "-p", str(root), "--html", str(html)).code == 0
+    assert "<b>Not</b>" not in html.read_text()  # the page escapes what it shows
