@@ -41,6 +41,7 @@ from sago_tui.tui.plan_control import PlanController
 from sago_tui.tui.project_control import ProjectController
 from sago_tui.tui.run_control import RunController
 from sago_tui.tui.session import Session
+from sago_tui.tui.update_control import PlanUpdateProposed, UpdateController
 from sago_tui.tui.widgets.cost_table import CostTable
 from sago_tui.tui.widgets.feed import Feed
 from sago_tui.tui.widgets.log_pane import LogPane
@@ -75,6 +76,7 @@ class SagoApp(AppActions, App[int]):
         self.engine = EngineController(self, project, self.bridge, self.config.event_clock)
         self.plan_ctl, self.run_ctl = PlanController(self), RunController(self)
         self.project_ctl = ProjectController(self)
+        self.update_ctl = UpdateController(self)
         self.dispatch = Dispatcher(self)
         self.gc = GcTuning()
         self.snapshot = ProjectSnapshot(initialized=False)
@@ -185,6 +187,7 @@ class SagoApp(AppActions, App[int]):
     def on_project_loaded(self, message: ProjectLoaded) -> None:
         """The loader worker read the project."""
         self.project_ctl.loaded(message.snapshot)
+        self.update_ctl.refresh()
 
     def on_estimate_computed(self, message: EstimateComputed) -> None:
         """The estimate worker finished."""
@@ -196,6 +199,10 @@ class SagoApp(AppActions, App[int]):
         self.plan_ctl.on_request(message)
         self.refresh_state()
 
+    def on_plan_update_proposed(self, message: PlanUpdateProposed) -> None:
+        """The update job's worker waits for the plan diff to be reviewed."""
+        self.update_ctl.review(message)
+
     def on_job_finished(self, message: JobFinished) -> None:
         """An engine job ended."""
         self.run_ctl.finished(message)
@@ -204,6 +211,7 @@ class SagoApp(AppActions, App[int]):
     def on_spec_saved(self, message: SpecSaved) -> None:
         """A spec file was written."""
         self.say(f"Saved {message.name}.", "success")
+        self.update_ctl.spec_saved(message.name)
 
     def on_settings_saved(self, message: SettingsSaved) -> None:
         """sago.toml changed: reload the settings (command-line flags still win)."""

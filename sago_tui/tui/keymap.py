@@ -119,6 +119,14 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Plan",
         short="Generate",
     ),
+    KeyAction(
+        "u",
+        "update_plan",
+        "Update plan",
+        "Update PLAN.md for the spec's changes, keeping unaffected tasks (shows a plan diff)",
+        "Plan",
+        short="Update",
+    ),
     KeyAction("a", "approve_task", "Approve", "Approve the selected task", "Plan"),
     KeyAction("s", "skip_task", "Skip", "Skip (or un-skip) the selected task", "Plan"),
     KeyAction(

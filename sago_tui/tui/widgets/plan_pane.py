@@ -8,6 +8,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from sago_tui.tui.session import Session
 from sago_tui.tui.widgets.approval_bar import ApprovalBar
+from sago_tui.tui.widgets.drift_banner import DriftBanner
 from sago_tui.tui.widgets.plan_stream import PlanStream
 from sago_tui.tui.widgets.plan_tree import PlanTree
 from sago_tui.tui.widgets.task_detail import TaskDetail
@@ -21,11 +22,13 @@ class PlanPane(Vertical):
         self.session = session
         # Built here so the app holds direct references (no DOM queries per frame).
         self.bar = ApprovalBar()
+        self.drift_banner = DriftBanner()
         self.plan_tree = PlanTree(session)
         self.task_detail = TaskDetail(session)
         self.stream = PlanStream()
 
     def compose(self) -> ComposeResult:
+        yield self.drift_banner
         yield self.bar
         with ContentSwitcher(initial="plan-empty", id="plan-switcher"):
             yield Static("Loading PLAN.md…", id="plan-empty", classes="empty-state")
