@@ -343,3 +343,35 @@ def test_the_json_report_and_the_trace_show_each_requirement(
     html = tmp_path / "trace.html"
     assert cli("trace", "-p", str(root), "--html", str(html)).code == 0
     assert "<b>Not</b>" not in html.read_text()  # the page escapes what it shows
+
+
+def test_the_demo_walkthrough_adds_a_requirement_and_runs_only_its_task(
+    tmp_path: Path, cli
+) -> None:
+    """README's "Changing the spec" walkthrough, offline from the demo's recording."""
+    root = tmp_path / "sago-demo"
+    offline = {"LLM_API_BASE": "http://127.0.0.1:9/v1"}  # anything sent would fail
+    assert cli("demo", str(root), "--headless", env=offline).code == 0
+    reqs = root / "REQUIREMENTS.md"
+    assert reqs.read_text().count("[x]") == 3  # the build ticked every requirement
+    with reqs.open("a") as spec:
+        spec.write("* [ ] **REQ-4:** `reading_time(text, wpm=200)` gives the minutes to read it\n")
+    old_plan = (root / "PLAN.md").read_text()
+
+    status = cli("status", "-p", str(root), env=offline)
+    update = cli("plan", "-p", str(root), "--update", "--yes", env=offline)
+    rerun = cli("run", "-p", str(root), env=offline)
+
+    assert "spec changed since PLAN.md was made: REQ-4 added" in status.out
+    assert update.code == 0, update.text
+    assert "Plan update: 1 added, 0 changed, 0 removed, 5 kept" in update.out
+    for task_id, source in task_sources(old_plan).items():
+        assert task_sources((root / "PLAN.md").read_text())[task_id] == source
+    assert rerun.code == 0, rerun.text
+    trace = check_trace(root, exit_code=0)
+    assert sorted(e["data"]["task_id"] for e in events(trace, "cache_hit")) == [
+        "1.1", "1.2", "2.1", "3.1", "3.2",
+    ]  # fmt: skip
+    assert [e["data"]["task_id"] for e in events(trace, "task_start")] == ["4.1"]
+    assert "requirements: 4/4 done" in rerun.out
+    assert reqs.read_text().count("[x]") == 4
