@@ -83,6 +83,10 @@ class AppActions:
         """``u``: update PLAN.md for the spec's changes, after a plan-diff review."""
         self._app.update_ctl.start()
 
+    def action_show_requirements(self) -> None:
+        """``t``: the requirements and their tasks."""
+        self._app.update_ctl.show_requirements()
+
     def action_approve_task(self) -> None:
         """a: approve the selected task."""
         self._app.plan_ctl.mark("approved")

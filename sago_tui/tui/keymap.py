@@ -127,6 +127,14 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Plan",
         short="Update",
     ),
+    KeyAction(
+        "t",
+        "show_requirements",
+        "Requirements",
+        "Each requirement of REQUIREMENTS.md: its tasks and whether it is done",
+        "Plan",
+        footer=False,
+    ),
     KeyAction("a", "approve_task", "Approve", "Approve the selected task", "Plan"),
     KeyAction("s", "skip_task", "Skip", "Skip (or un-skip) the selected task", "Plan"),
     KeyAction(

@@ -104,6 +104,23 @@ class UpdateController:
 
         return review
 
+    def show_requirements(self) -> None:
+        """``t``: each requirement's tasks (with their status here) and whether it is done."""
+        from sago_tui.core.traceability import load_requirements, requirement_status
+        from sago_tui.tui.screens.requirements_screen import RequirementsScreen
+
+        app = self.app
+        plan = app.session.plan
+        rows = []
+        if plan is not None and any(task.reqs for task in plan.tasks):
+            passed = ("passed", "cached")
+            statuses = {
+                task_id: "passed" if view.status in passed else view.status
+                for task_id, view in app.session.tasks.items()
+            }
+            rows = requirement_status(plan, load_requirements(app.project), statuses)
+        app.push_screen(RequirementsScreen(rows))
+
     def review(self, message: PlanUpdateProposed) -> None:
         """Show the plan diff; the answer goes back to the waiting worker."""
         from sago_tui.tui.screens.plan_diff_screen import PlanDiffScreen

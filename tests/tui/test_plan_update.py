@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.widgets import Static
+
 from sago_tui.core.plan_keep import task_sources
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.project import Project
@@ -132,3 +134,31 @@ async def test_n_keeps_the_plan(
         assert project.plan_path.read_text() == PLAN
         assert list((project.planning_dir / "raw").glob("plan-*.md"))
         assert app.query_one(DriftBanner).summary == "REQ-2 changed"
+
+
+async def test_t_shows_each_requirement_with_its_tasks(hello_project: Project) -> None:
+    """t lists every requirement, its tasks with their status, and whether it is done."""
+    from sago_tui.core.state import StateStore, TaskStatus
+    from sago_tui.tui.screens.requirements_screen import RequirementsScreen
+
+    project = planned(hello_project)
+    project.spec_path("REQUIREMENTS.md").write_text(REQS + "* [ ] **REQ-3:** Wave.\n")
+    StateStore(project.state_path).record("1.1", "Greeter", TaskStatus.PASSED)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("2", "t")
+        await wait_for(pilot, lambda: isinstance(app.screen, RequirementsScreen), "the list")
+        screen = app.screen
+        assert isinstance(screen, RequirementsScreen)
+        assert [(r.id, r.done, r.tasks) for r in screen.rows] == [
+            ("REQ-1", True, (("1.1", "passed"),)),
+            ("REQ-2", False, (("1.2", "pending"),)),
+            ("REQ-3", False, ()),
+        ]
+        text = str(screen.query_one("#requirements-text", Static).render())
+        assert "no task covers it" in text and "Requirements: 1/3 done" in str(
+            screen.query_one(".dialog-title", Static).render()
+        )
+        await pilot.press("escape")
+        assert not isinstance(app.screen, RequirementsScreen)
