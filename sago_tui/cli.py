@@ -131,9 +131,10 @@ def command_parser() -> argparse.ArgumentParser:
 
     plan = sub.add_parser("plan", help="generate PLAN.md from the spec")
     _path_option(plan)
-    plan.add_argument("-f", "--force", action="store_true", help="regenerate an existing PLAN.md")
+    mode = plan.add_mutually_exclusive_group()
+    mode.add_argument("-f", "--force", action="store_true", help="regenerate an existing PLAN.md")
     plan.add_argument("--feedback", metavar="TEXT", help="revise the current plan with this note")
-    plan.add_argument(
+    mode.add_argument(
         "-u",
         "--update",
         action="store_true",

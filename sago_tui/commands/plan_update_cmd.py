@@ -13,6 +13,7 @@ from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.plan_diff import render_diff
 from sago_tui.core.plan_update import PlanUpdate, current_drift
 from sago_tui.core.project import Project
+from sago_tui.core.spec_snapshot import load_snapshot
 from sago_tui.headless import HeadlessPrinter, summary_line
 from sago_tui.logs import configure_logging
 
@@ -36,6 +37,11 @@ def main(project: Project, args: argparse.Namespace, console: Console) -> int:
     if project.plan_path.is_file() and not drift:
         console.print("The spec has not changed since PLAN.md was made; nothing to update.")
         return 0
+    if project.plan_path.is_file() and load_snapshot(project) is None:
+        console.print(
+            "PLAN.md has no spec snapshot (it was made before sago-tui kept one): the whole "
+            "spec counts as new; tasks that still fit it can be kept."
+        )
     settings = settings_for(project, args)
     configure_logging(settings.log_level)
     bus = EventBus()

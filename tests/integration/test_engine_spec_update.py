@@ -375,3 +375,25 @@ def test_the_demo_walkthrough_adds_a_requirement_and_runs_only_its_task(
     assert [e["data"]["task_id"] for e in events(trace, "task_start")] == ["4.1"]
     assert "requirements: 4/4 done" in rerun.out
     assert reqs.read_text().count("[x]") == 4
+
+
+def test_a_plan_without_a_snapshot_is_updated_against_the_whole_spec(
+    tmp_path: Path, llm_server: FakeLLMServer, scripted, cli
+) -> None:
+    root = tmp_path / "p"
+    make_project(root, FIRST)  # written by hand (or by an older version): no snapshot
+    (root / "REQUIREMENTS.md").write_text(REQS)
+    keep_all = plan_text(
+        ("Phase 1: Build", ['<keep id="1.1"/>\n', '<keep id="1.2"/>\n', '<keep id="1.3"/>\n'])
+    )
+    llm = scripted(TASKS, {"plan": keep_all})
+
+    result = cli("plan", "-p", str(root), "--update", "--yes", env=fast_env(llm_server))
+
+    assert result.code == 0, result.text
+    assert "PLAN.md has no spec snapshot" in result.out
+    assert "REQ-1 added, REQ-2 added" in result.out
+    assert "0 added, 0 changed, 0 removed, 3 kept" in result.out
+    assert (root / "PLAN.md").read_text() == FIRST
+    assert llm.count("plan") == 1
+    assert "spec changed" not in cli("status", "-p", str(root)).out  # the baseline is set
