@@ -69,21 +69,30 @@ def current_drift(project: Project) -> SpecDrift:
     return SpecDrift()
 
 
-def _check(
-    text: str, sources: dict[str, str], requirements: str
-) -> tuple[Plan, list[PlanIssue], tuple[str, ...], list[str]]:
+@dataclass(frozen=True)
+class _Candidate:
+    """An answer that passed every check: its plan, expanded text, warnings and kept ids."""
+
+    plan: Plan
+    text: str
+    warnings: list[PlanIssue]
+    kept: tuple[str, ...]
+
+
+def _check(text: str, sources: dict[str, str], requirements: str) -> _Candidate | list[str]:
+    """The usable update in ``text``, or the problems for the corrective retry."""
     expanded = expand_keeps(text, sources)
     if expanded.problems:
-        return Plan(), [], (), list(expanded.problems)
+        return list(expanded.problems)
     try:
         plan, warnings = parse_plan(expanded.text)
     except PlanError as exc:
-        return Plan(), [], (), exc.problems or [exc.message]
+        return exc.problems or [exc.message]
     issues = trace_issues(plan, parse_requirements(requirements))
     errors = [str(issue) for issue in issues if issue.severity == "error"]
     if errors:
-        return Plan(), [], (), errors
-    return plan, warnings + issues, expanded.kept, []
+        return errors
+    return _Candidate(plan, expanded.text, warnings + issues, expanded.kept)
 
 
 def update_plan(
@@ -123,14 +132,14 @@ def update_plan(
         if response.truncated:
             problems = ["the answer was cut off by the token limit; keep more tasks with <keep>"]
             continue
-        text = extract_plan_text(answer)
-        plan, warnings, kept, problems = _check(text, sources, requirements)
-        if problems:
+        checked = _check(extract_plan_text(answer), sources, requirements)
+        if isinstance(checked, list):
+            problems = checked
             continue
-        expanded = expand_keeps(text, sources).text
+        diff = diff_plans(old_plan, checked.plan, project.root)
         update = PlanUpdate(
-            drift, old_plan, plan, expanded, diff_plans(old_plan, plan, project.root),
-            warnings, kept, attempt,
+            drift, old_plan, checked.plan, checked.text, diff, checked.warnings, checked.kept,
+            attempt,
         )  # fmt: skip
         _decide(project, bus, update, review)
         return update
