@@ -68,6 +68,9 @@ def main(args: argparse.Namespace) -> int:
                 console.print(f"        {escape(task.error)}")
     if args.detailed and status.requirements:
         print_requirements(console, status.requirements)
+    elif status.requirements:
+        done = sum(1 for row in status.requirements if row.done)
+        console.print(f"\n  Requirements  {done}/{len(status.requirements)} done (-d lists them)")
     if failed:
         console.print(
             "\nNext: fix the spec or the code, then `sago-tui run` (passed tasks are cached)."

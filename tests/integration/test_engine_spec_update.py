@@ -85,6 +85,8 @@ def test_a_first_plan_keeps_a_snapshot_and_a_run_ticks_done_requirements(
     assert "Requirements  2/2 done" in status.out
     assert "REQ-2: Module b exists.  (1.2 passed, 1.3 passed)" in status.out
     assert "spec changed" not in status.out  # ticked boxes are not a change
+    brief = cli("status", "-p", str(root), env=fast_env(llm_server))
+    assert "Requirements  2/2 done (-d lists them)" in brief.out and "REQ-2:" not in brief.out
 
 
 def test_drift_is_named_per_requirement_and_file_by_status_and_run(
