@@ -162,3 +162,11 @@ async def test_t_shows_each_requirement_with_its_tasks(hello_project: Project) -
         )
         await pilot.press("escape")
         assert not isinstance(app.screen, RequirementsScreen)
+
+
+def test_the_log_describes_the_requirements_event() -> None:
+    from sago_tui.core.spec_events import RequirementsChecked
+    from sago_tui.tui.formatting import summary
+
+    rows = [{"id": "REQ-1", "done": True}, {"id": "REQ-2", "done": False}]
+    assert summary(RequirementsChecked(requirements=rows)) == "requirements: 1/2 done"
