@@ -170,3 +170,25 @@ def test_the_log_describes_the_requirements_event() -> None:
 
     rows = [{"id": "REQ-1", "done": True}, {"id": "REQ-2", "done": False}]
     assert summary(RequirementsChecked(requirements=rows)) == "requirements: 1/2 done"
+
+
+async def test_the_demo_recording_updates_the_plan_in_the_app(demo_project: Project) -> None:
+    """The demo's second step offline: u → 5 kept, 1 added → y → PLAN.md has task 4.1."""
+    from tests.tui.update_scenes import recorded_plan, spec_changed
+
+    app = make_app(demo_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await spec_changed(pilot)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlanDiffScreen), "the plan diff")
+        screen = app.screen
+        assert isinstance(screen, PlanDiffScreen)
+        assert screen.update_proposal.diff.summary() == "1 added, 0 changed, 0 removed, 5 kept"
+        assert screen.update_proposal.warnings == []  # every requirement is covered
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "4.1" in app.session.tasks, "the updated plan")
+        await wait_for(pilot, lambda: not app.engine.busy, "the update job to end")
+        assert not app.update_ctl.offered()
+    sources = task_sources(demo_project.plan_path.read_text())
+    for task_id, source in task_sources(recorded_plan()).items():
+        assert sources[task_id] == source
