@@ -51,7 +51,8 @@ def main(project: Project, args: argparse.Namespace, console: Console) -> int:
         print_update(console, update)
         return confirm(console, "Replace PLAN.md with this update?", default=False, yes=args.yes)
 
-    result, update = Orchestrator(project, settings, bus=bus).update(review)
+    orchestrator = Orchestrator(project, settings, bus=bus)
+    result, update = orchestrator.update(review, feedback=args.feedback)
     if update is not None and update.applied:
         console.print(
             f"PLAN.md updated ({update.diff.summary()}). Next: `sago-tui run` "

@@ -104,16 +104,19 @@ class Orchestrator:
 
         return self._traced("plan", lambda: 0, body)
 
-    def update(self, review: Reviewer) -> tuple[RunResult, PlanUpdate | None]:
+    def update(
+        self, review: Reviewer, *, feedback: str | None = None
+    ) -> tuple[RunResult, PlanUpdate | None]:
         """``plan --update``: propose a minimal plan for the changed spec, traced like a run.
 
-        ``review`` sees the proposal and decides whether it replaces PLAN.md. The
-        update is None when the spec has not changed (no LLM call is made then).
+        ``review`` sees the proposal and decides whether it replaces PLAN.md;
+        ``feedback`` is a reviewer's note for the planner. The update is None when
+        the spec has not changed (no LLM call is made then).
         """
         found: list[PlanUpdate | None] = [None]
 
         def body(result: RunResult) -> None:
-            found[0] = update_plan(self.project, self.gateway, self.bus, review)
+            found[0] = update_plan(self.project, self.gateway, self.bus, review, feedback)
             if found[0] is not None:
                 result.plan = found[0].plan if found[0].applied else found[0].old_plan
 

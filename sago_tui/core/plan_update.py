@@ -96,7 +96,11 @@ def _check(text: str, sources: dict[str, str], requirements: str) -> _Candidate 
 
 
 def update_plan(
-    project: Project, gateway: LLMGateway, bus: EventBus, review: Reviewer
+    project: Project,
+    gateway: LLMGateway,
+    bus: EventBus,
+    review: Reviewer,
+    feedback: str | None = None,
 ) -> PlanUpdate | None:
     """Propose, review and (if approved) write the updated plan; None without drift."""
     project.require_initialized()
@@ -112,13 +116,14 @@ def update_plan(
     shared = ProjectContext.load(project, emit=bus.emit)
     spec, diff_text = spec_text(shared), drift.unified_diff()
     requirements = drift.new.get("REQUIREMENTS.md", "")
-    messages = update_messages(spec, diff_text, old_text, statuses)
+    messages = update_messages(spec, diff_text, old_text, statuses, feedback=feedback)
     answer, problems = "", ["no answer"]
     for attempt in (1, 2):
         if attempt == 2:
             messages = update_messages(
-                spec, diff_text, old_text, statuses, problems=problems, rejected_answer=answer
-            )
+                spec, diff_text, old_text, statuses, feedback=feedback, problems=problems,
+                rejected_answer=answer,
+            )  # fmt: skip
         prompt_tokens = sum(count_tokens(content, gateway.model) for _, content in messages)
         response = gateway.call(
             LLMRequest(messages=messages, purpose="plan_update", attempt=attempt),

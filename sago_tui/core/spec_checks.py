@@ -37,6 +37,22 @@ class RequirementReport:
     error: str = ""
 
 
+def plan_trace_issues(
+    project: Project, plan: Plan, drift: SpecDrift | None = None
+) -> list[PlanIssue]:
+    """The plan's traceability warnings; :class:`PlanError` for a REQ id nobody defines.
+
+    A requirement removed since the plan was made is drift, so only a warning.
+    """
+    drift = detect_drift(project) if drift is None else drift
+    removed = {c.subject for c in drift.changes if c.kind == "removed"} if drift else set()
+    issues = trace_issues(plan, load_requirements(project), removed)
+    errors = [issue for issue in issues if issue.severity == "error"]
+    if errors:
+        raise plan_error(errors)
+    return issues
+
+
 def check_spec(
     project: Project, plan: Plan, options: RunOptions
 ) -> tuple[SpecDrift | None, list[PlanIssue]]:
@@ -46,11 +62,7 @@ def check_spec(
     drift when ``strict_spec`` and ``require_approval`` are both on.
     """
     drift = detect_drift(project)
-    removed = {c.subject for c in drift.changes if c.kind == "removed"} if drift else set()
-    issues = trace_issues(plan, load_requirements(project), removed)
-    errors = [issue for issue in issues if issue.severity == "error"]
-    if errors:
-        raise plan_error(errors)
+    issues = plan_trace_issues(project, plan, drift)
     if drift and options.strict_spec and options.require_approval:
         raise NotApproved(
             f"the spec changed since PLAN.md was made ({drift.summary()}) and strict_spec is "

@@ -33,6 +33,7 @@ def update_messages(
     current_plan: str,
     task_status: str,
     *,
+    feedback: str | None = None,
     problems: Sequence[str] = (),
     rejected_answer: str | None = None,
 ) -> Messages:
@@ -44,6 +45,7 @@ def update_messages(
             f"# The current PLAN.md\n\n{current_plan}",
             f"# Status of each task of the current plan\n\n{task_status}",
             UPDATE_RULES,
+            *([f"# Reviewer notes: take them into account\n\n{feedback}"] if feedback else []),
             "Write the updated PLAN.md now.",
         )
     )

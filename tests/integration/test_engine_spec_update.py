@@ -154,11 +154,15 @@ def test_plan_update_keeps_tasks_byte_for_byte_and_the_next_run_is_minimal(
     llm.set("plan", answer)
     before = llm.count("plan")
 
-    update = cli("plan", "-p", str(root), "--update", "--yes", env=fast_env(llm_server))
+    note = "Keep task names short."
+    update = cli(
+        "plan", "-p", str(root), "--update", "--yes", "--feedback", note, env=fast_env(llm_server)
+    )
 
     assert update.code == 0, update.text
     assert llm.count("plan") == before + 1
     prompt = llm.calls["plan"][-1].prompt_text
+    assert f"# Reviewer notes: take them into account\n\n{note}" in prompt
     assert "+* [ ] **REQ-2:** Module b exists; b is typed." in prompt  # the unified spec diff
     assert "+* [ ] **REQ-3:** Module d exists." in prompt
     assert old_text in prompt  # the current PLAN.md
@@ -314,6 +318,9 @@ def test_a_hand_written_plan_naming_an_unknown_requirement_is_bad_input(
     assert result.code == 2, result.text
     assert "task 1.1: reqs names REQ-9, which REQUIREMENTS.md does not define" in result.err
     assert llm.counts() == {}
+    refused = cli("plan", "-p", str(root), "--approve")
+    assert refused.code == 2 and "REQ-9" in refused.err
+    assert not (root / ".planning" / "approval.json").exists()
 
 
 def test_the_json_report_and_the_trace_show_each_requirement(
