@@ -1,9 +1,10 @@
 """REQUIREMENTS.md as data: numbered requirements and their checkboxes (DESIGN.md §3, §11).
 
-A requirement line is ``* [ ] **REQ-1:** text`` (also ``-`` bullets, ``[x]``, and
-``**REQ-1**:``). The checkbox mark is state, not content: two files that differ
-only in their marks describe the same spec. :func:`set_boxes` changes exactly
-the mark characters and nothing else, so ticking a box never rewrites a line.
+A requirement line is ``* [ ] **REQ-1:** text`` (also ``-`` bullets, ``[x]``,
+``**REQ-1**:`` and a plain ``REQ-1:``). The checkbox mark is state, not content:
+two files that differ only in their marks describe the same spec.
+:func:`set_boxes` changes exactly the mark characters and nothing else, so
+ticking a box never rewrites a line.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-# group 1: everything before the mark; 2: the mark; 3: the id; 4: the text.
-_LINE = re.compile(r"^(\s*[-*+]\s*\[)([ xX])(\]\s*\*\*(REQ-\d+)(?::\*\*|\*\*\s*:)\s*)(.*)$")
+# Groups: 1 the bullet and "[", 2 the mark, 3 up to the text (4 the id inside it), 5 the text.
+_LINE = re.compile(
+    r"^(\s*[-*+]\s*\[)([ xX])(\]\s*(?:\*\*)?(REQ-\d+)(?::\*\*|\*\*\s*:|\s*:)\s*)(.*)$"
+)
 _BOX = re.compile(r"^(\s*[-*+]\s*\[)[ xX](\])", re.MULTILINE)
 
 
