@@ -54,6 +54,10 @@ async def test_saving_requirements_shows_the_drift_at_once(hello_project: Projec
         await loaded(pilot)
         banner = app.query_one(DriftBanner)
         assert not banner.has_class("-drift") and not app.update_ctl.offered()
+        app.task_detail.show("1.2")
+        await pilot.pause()
+        shown = " ".join(str(w.render()) for w in app.task_detail.query(Static))
+        assert "serves REQ-2" in shown  # the task names the requirement it serves
 
         await pilot.press("1")
         await pilot.click("#spec-tabs Tab#--content-tab-pane-requirements")
