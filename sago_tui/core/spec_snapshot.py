@@ -11,6 +11,7 @@ import contextlib
 from pathlib import Path
 
 from sago_tui.core.atomic import atomic_write_text
+from sago_tui.core.errors import ProjectError
 from sago_tui.core.project import SPEC_FILES, Project
 
 SNAPSHOT_DIR = "spec-snapshot"
@@ -21,13 +22,21 @@ def snapshot_dir(project: Project) -> Path:
     return project.planning_dir / SNAPSHOT_DIR
 
 
+def read_text(path: Path) -> str:
+    """A spec file's text; :class:`ProjectError` (exit 2) naming it when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ProjectError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
 def read_spec(project: Project) -> dict[str, str]:
     """The spec files that exist now, by name."""
     spec: dict[str, str] = {}
     for name in SPEC_FILES:
         path = project.spec_path(name)
         if path.is_file():
-            spec[name] = path.read_text(encoding="utf-8", errors="replace")
+            spec[name] = read_text(path)
     return spec
 
 
@@ -49,8 +58,4 @@ def load_snapshot(project: Project) -> dict[str, str] | None:
     folder = snapshot_dir(project)
     if not folder.is_dir():
         return None
-    return {
-        name: (folder / name).read_text(encoding="utf-8", errors="replace")
-        for name in SPEC_FILES
-        if (folder / name).is_file()
-    }
+    return {name: read_text(folder / name) for name in SPEC_FILES if (folder / name).is_file()}

@@ -17,6 +17,7 @@ from sago_tui.core.atomic import atomic_write_bytes
 from sago_tui.core.plan import Plan, PlanIssue
 from sago_tui.core.project import Project
 from sago_tui.core.requirements import Requirement, parse_requirements, set_boxes
+from sago_tui.core.spec_snapshot import read_text
 from sago_tui.core.state import TaskStatus
 from sago_tui.core.state_format import StateSnapshot
 
@@ -44,7 +45,7 @@ def load_requirements(project: Project) -> dict[str, Requirement]:
     path = project.spec_path("REQUIREMENTS.md")
     if not path.is_file():
         return {}
-    return parse_requirements(path.read_text(encoding="utf-8", errors="replace"))
+    return parse_requirements(read_text(path))
 
 
 def task_statuses(snapshot: StateSnapshot) -> dict[str, str]:

@@ -18,6 +18,7 @@ from textual.message import Message
 
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.drift import SpecDrift, detect_drift
+from sago_tui.core.errors import SagoError
 
 if TYPE_CHECKING:
     from sago_tui.core.plan_update import PlanUpdate, Reviewer
@@ -45,9 +46,10 @@ class UpdateController:
         """Compare the spec with PLAN.md's snapshot and show the result (a few small files)."""
         try:
             self.drift = detect_drift(self.app.project)
-        except OSError as exc:  # an unreadable spec file: say so instead of a stale banner
+        except SagoError as exc:  # an unreadable spec file: say so instead of a stale banner
             self.drift = None
-            self.app.say(f"Cannot compare the spec with PLAN.md's snapshot: {exc}", "warning")
+            self.app.say(f"Cannot compare the spec with PLAN.md's snapshot: {exc.message}",
+                         "warning")  # fmt: skip
         self.app.plan_pane.drift_banner.show_drift(self.drift)
         self.app.refresh_bindings()
         return self.drift
@@ -74,7 +76,12 @@ class UpdateController:
             return
         from sago_tui.core.plan_update import current_drift
 
-        if not current_drift(app.project):
+        try:
+            drifted = bool(current_drift(app.project))
+        except SagoError as exc:
+            app.say(exc.message, "error")
+            return
+        if not drifted:
             app.say("The spec has not changed since PLAN.md was made; nothing to update.")
             return
         app.run_scope = None
