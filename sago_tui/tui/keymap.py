@@ -123,7 +123,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "u",
         "update_plan",
         "Update plan",
-        "Update PLAN.md for the spec's changes (plan diff), keeping unaffected tasks",
+        "Update PLAN.md for the spec's changes, keeping unaffected tasks",
         "Plan",
         short="Update",
     ),
