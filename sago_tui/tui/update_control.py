@@ -19,6 +19,7 @@ from textual.message import Message
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.drift import SpecDrift, detect_drift
 from sago_tui.core.errors import SagoError
+from sago_tui.tui.ui_state import Phase
 
 if TYPE_CHECKING:
     from sago_tui.core.plan_update import PlanUpdate, Reviewer
@@ -85,13 +86,12 @@ class UpdateController:
             app.say("The spec has not changed since PLAN.md was made; nothing to update.")
             return
         app.run_scope = None
-        app.session.begin_job(None)
-        app.session.phase = "planning"
+        app.session.begin_job(None, run=False)
+        app.phase = Phase.PLANNING
         app.plan_pane.show_live("Updating PLAN.md for the spec's changes…")
         app.show_tab("plan")
         app.engine.start("update", app.settings, lambda o: o.update(self._reviewer(o.cancel))[0])
         app.say("Updating PLAN.md for the spec's changes…")
-        app.refresh_state()
 
     def _reviewer(self, cancel: CancelToken) -> Reviewer:
         """A reviewer for the worker thread: post the proposal, wait for the answer."""
