@@ -37,7 +37,8 @@ def launch(
     from sago_tui.tui.app import SagoApp
     from sago_tui.tui.app_config import AppConfig
 
-    app = SagoApp(project, settings, AppConfig(flags=dict(flags), start_run=start_run))
+    config = AppConfig(flags=dict(flags), start_run=start_run, preload_llm=True)
+    app = SagoApp(project, settings, config)
     code = app.run()
     return int(code or 0)
 

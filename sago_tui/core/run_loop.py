@@ -148,6 +148,7 @@ class RunLoop:
         outcome = TaskOutcome(
             task.id, task.name, status, error=exc.message, reason=exc.message,
             tokens=totals.total_tokens, cost_usd=totals.cost_usd,
+            cached_tokens=totals.cached_tokens,
         )  # fmt: skip
         if status == FAILED:
             self.state.record(task.id, task.name, TaskStatus.FAILED, error=exc.message)
@@ -230,6 +231,7 @@ class RunLoop:
                 category=outcome.category,
                 attempts=outcome.attempts,
                 total_tokens=outcome.tokens,
+                cached_tokens=outcome.cached_tokens,
                 cost_usd=round(outcome.cost_usd, 6),
                 estimated_cost_usd=outcome.estimated_cost_usd,
                 duration_ms=round(outcome.duration_s * 1000, 1),

@@ -119,6 +119,7 @@ def _finish(
     if ledger is not None:
         result.total_tokens = ledger.total.total_tokens
         result.cost_usd = ledger.total.cost_usd
+        result.cached_tokens = ledger.total.cached_tokens
     ctx.bus.emit(
         WorkflowFinished(
             success=result.exit_code == ExitCode.OK,
@@ -133,6 +134,7 @@ def _finish(
             reason=result.reason,
             total_tokens=result.total_tokens,
             cost_usd=round(result.cost_usd, 6),
+            cached_tokens=result.cached_tokens,
         )
     )
     writer.close()

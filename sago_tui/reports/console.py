@@ -54,7 +54,7 @@ def summary_table(result: RunResult) -> Table:
 
 
 def summary_line(result: RunResult, *, count_unreached: bool = False) -> str:
-    """``3 passed, 1 cached, 1 failed · 12,345 tokens · $0.0421 · 14.2s``.
+    """``3 passed, 1 cached, 1 failed · 12,345 tokens (4,096 cached) · $0.0421 · 14.2s``.
 
     With ``count_unreached``, plan tasks the run never got to (it stopped at approval
     or on a bad input first) count as not run, as they do in the reports.
@@ -64,9 +64,10 @@ def summary_line(result: RunResult, *, count_unreached: bool = False) -> str:
         counts["not_run"] += sum(1 for t in result.plan.tasks if t.id not in result.outcomes)
     parts = [f"{counts[status]} {label}" for status, label in _LABELS.items() if counts[status]]
     counts_text = ", ".join(parts) or "no tasks"
+    cached = f" ({tokens(result.cached_tokens)} cached)" if result.cached_tokens else ""
     return (
-        f"{counts_text} · {tokens(result.total_tokens)} tokens · {money(result.cost_usd)} · "
-        f"{result.duration_s:.1f}s"
+        f"{counts_text} · {tokens(result.total_tokens)} tokens{cached} · "
+        f"{money(result.cost_usd)} · {result.duration_s:.1f}s"
     )
 
 

@@ -24,6 +24,7 @@ class AppConfig:
     drain_interval: float = 1 / 30
     start_run: bool = False
     tune_gc: bool = True
+    preload_llm: bool = False  # the real app: import litellm in the background after frame 1
     flags: dict[str, object] = field(default_factory=dict)
 
 
