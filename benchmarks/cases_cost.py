@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -192,44 +193,103 @@ def wire_text(request: RecordedRequest) -> str:
     return "\n".join(str(m.get("content") or "") for m in request.messages)
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) used so far by process ``pid``; None where unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+class FirstRequestCPU:
+    """A responder wrapper noting the CPU seconds process ``pid`` had used when the
+    first request reached the server."""
+
+    def __init__(self, respond: Callable[[RecordedRequest], Reply]) -> None:
+        self.respond = respond
+        self.pid = 0
+        self.cpu: float | None = None
+        self._seen = False
+
+    def __call__(self, request: RecordedRequest) -> Reply:
+        if not self._seen and self.pid:
+            self._seen = True
+            self.cpu = cpu_seconds(self.pid)
+        return self.respond(request)
+
+
+def bare_import(env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``python -c "import litellm"`` (start-up plus import,
+    without the interpreter's teardown of litellm: seconds, and not part of an import)."""
+    start = time.monotonic()
+    child = subprocess.Popen([sys.executable, "-c", "import os, litellm; os._exit(0)"], env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"bare litellm import failed (status {status})")
+    return time.monotonic() - start, usage.ru_utime + usage.ru_stime
+
+
 def dead_time(options: Options) -> list[Figure]:
     """First request after ``sago-tui --headless`` starts vs litellm's bare import, and the
-    exit after the run's last event; 20 tasks + 1 s latency, ``--parallel 20``."""
+    exit after the run's last event; 20 tasks + 1 s latency, ``--parallel 20``.
+
+    On a shared machine the import time drifts with the load by seconds, so each run is
+    paired with a bare import just before it (same environment and interpreter) and the
+    figure is the median of the paired differences. The CPU seconds the process had used
+    when the first request arrived, minus the bare import's, is shown next to it: it does
+    not depend on how many other processes compete for the cores.
+    """
     tasks = options.size(20, 3)
-    imports, firsts, exits, walls = [], [], [], []
-    for _ in range(options.times(3)):
+    imports, firsts, exits, walls, cpu_extra = [], [], [], [], []
+    for _ in range(options.times(5)):
         with workdir() as tmp, server(1.0 if not options.quick else 0.1) as fake:
             project = write_project(tmp / "p", tasks, phases=1)
             env = server_env(fake, tmp / "home")
-            # Paired with each run, in the same environment and interpreter: on a shared
-            # machine the import time drifts with the load. Start-up plus import, without
-            # the interpreter's teardown of litellm (seconds, and not part of an import).
-            start = time.monotonic()
-            bare = "import os, litellm; os._exit(0)"
-            subprocess.run([sys.executable, "-c", bare], check=True, env=env)
-            imports.append(time.monotonic() - start)
+            bare_wall, bare_cpu = bare_import(env)
+            imports.append(bare_wall)
+            probe = FirstRequestCPU(fake.responder)
+            fake.responder = probe
             args = [*sago_executable(), "--headless", str(project.root), "--parallel", str(tasks)]
             start = time.monotonic()
-            done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+            child = subprocess.Popen(
+                args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            probe.pid = child.pid
+            _, stderr = child.communicate()
             ended_wall, ended = time.time(), time.monotonic()
-            if done.returncode != 0:
-                raise RuntimeError(f"headless run exited {done.returncode}: {done.stderr[-300:]}")
+            if child.returncode != 0:
+                raise RuntimeError(f"headless run exited {child.returncode}: {stderr[-300:]}")
             firsts.append(min(r.started_at for r in fake.requests) - start)
+            if probe.cpu is not None:
+                cpu_extra.append(probe.cpu - bare_cpu)
             walls.append(ended - start)
             last = (project.root / ".planning" / "trace.jsonl").read_text().splitlines()[-1]
             stamp = datetime.fromisoformat(json.loads(last)["timestamp"]).timestamp()
             exits.append(ended_wall - stamp)
-    return [
+    figures = [
         median_figure(
             "first LLM request after start, minus litellm's bare import", "s", 0.5,
             [first - bare for first, bare in zip(firsts, imports, strict=True)],
             f"first request {statistics.median(firsts):.2f} s; "
-            f"bare import {statistics.median(imports):.2f} s (medians)",
+            f"bare import {statistics.median(imports):.2f} s (medians of runs paired with "
+            "a bare import each)",
         ),
+    ]  # fmt: skip
+    if cpu_extra:
+        figures.append(median_figure(
+            "  same in CPU time (independent of the load)", "s", None, cpu_extra,
+            "CPU seconds used before the first request, minus the bare import's",
+        ))  # fmt: skip
+    figures += [
         median_figure("process exit after the run's last event", "s", 0.2, exits),
         median_figure(f"  whole command, {tasks} tasks at 1 s, --parallel {tasks}", "s", None,
                       walls),
     ]  # fmt: skip
+    return figures
 
 
 SUITE_COST = (

@@ -15,17 +15,21 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 from benchmarks.cases import SUITE, cleanup
 from benchmarks.cases_cost import SUITE_COST
+from benchmarks.cases_seed import SUITE_SEED
 from benchmarks.harness import (
     RESULTS_DIR,
+    Benchmark,
     Figure,
     Options,
+    ensure_bytecode,
     load_info,
+    load_now,
     not_measured,
     print_table,
     write_json,
 )
 
-SUITE = (*SUITE, *SUITE_COST)
+SUITE = (*SUITE, *SUITE_COST, *SUITE_SEED)
 
 
 def run_suite(
@@ -34,6 +38,7 @@ def run_suite(
     """Every selected benchmark's figures, and the names of those that crashed."""
     figures: list[Figure] = []
     crashed: list[str] = []
+    ensure_bytecode()
     try:
         _run_each(options, only, log, figures, crashed)
     finally:
@@ -48,21 +53,46 @@ def _run_each(
     figures: list[Figure],
     crashed: list[str],
 ) -> None:
-    """Run the selected benchmarks in §9 order, appending to ``figures``/``crashed``."""
+    """Run the selected benchmarks in §9 order, appending to ``figures``/``crashed``.
+
+    A benchmark with a row over its target runs once more (not with ``--quick``, whose
+    numbers mean nothing) and each row pools both runs: a shared machine's hiccup is
+    told apart from a real miss, which stays a FAIL.
+    """
     for name, benchmark in SUITE:
         if only and name not in only:
             continue
-        if log:
-            print(f"running {name}…", file=sys.stderr, flush=True)
-        started = time.perf_counter()
-        try:
-            figures.extend(benchmark(options))
-        except Exception as exc:  # one broken benchmark must not hide the others
+        rows = _measure(name, benchmark, options, log, crashed)
+        if rows and not options.quick and any(row.verdict == "FAIL" for row in rows):
+            missed = ", ".join(row.name.strip() for row in rows if row.verdict == "FAIL")
+            if log:
+                print(f"  {name}: over target ({missed}); measuring once more", file=sys.stderr)
+            again = {row.name: row for row in _measure(name, benchmark, options, log, crashed)}
+            rows = [row.pooled_with(again[row.name]) if row.name in again else row for row in rows]
+        figures.extend(rows)
+
+
+def _measure(
+    name: str, benchmark: Benchmark, options: Options, log: bool, crashed: list[str]
+) -> list[Figure]:
+    """One run of a benchmark; its rows carry the load average at its start and end."""
+    if log:
+        print(f"running {name}…", file=sys.stderr, flush=True)
+    started, load = time.perf_counter(), load_now()
+    try:
+        rows = benchmark(options)
+    except Exception as exc:  # one broken benchmark must not hide the others
+        if name not in crashed:
             crashed.append(name)
-            traceback.print_exc(file=sys.stderr)
-            figures.append(not_measured(name, "", None, f"crashed: {type(exc).__name__}: {exc}"))
-        if log:
-            print(f"  {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+        traceback.print_exc(file=sys.stderr)
+        rows = [not_measured(name, "", None, f"crashed: {type(exc).__name__}: {exc}")]
+    for row in rows:
+        row.load = [load, load_now()]
+        if not row.runs and row.measured is not None:
+            row.runs = [row.measured]
+    if log:
+        print(f"  {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    return rows
 
 
 def main(argv: Sequence[str]) -> int:

@@ -14,8 +14,6 @@ from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from sago_tui.config_keys import KEYS, KEYS_BY_NAME
 from sago_tui.config_types import InvalidValue, KeyInfo, show_raw
 from sago_tui.core.atomic import atomic_write_text
@@ -114,6 +112,8 @@ def _container(doc: MutableMapping[str, Any], table: str) -> MutableMapping[str,
     if not table:
         return doc
     if table not in doc:
+        import tomlkit
+
         doc[table] = tomlkit.table()
     found = doc[table]
     if not isinstance(found, MutableMapping):
@@ -128,6 +128,8 @@ def save_project_settings(project_root: Path, updates: Mapping[str, object]) -> 
     of ``None`` removes the key. Values are validated first, and API keys are refused
     because sago.toml is usually committed. The file is replaced atomically.
     """
+    import tomlkit  # only for writing: every command reads settings, few save them
+
     path = project_root / CONFIG_FILE
     _, text = read_toml(path, CONFIG_FILE)  # validates, with tomllib's error positions
     doc = tomlkit.parse(text) if text else tomlkit.document()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 
 # Set before anything can import litellm: otherwise it fetches its price map from GitHub.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# The tokenizer's per-user cache (core/encoding_cache.py) goes to a temporary folder.
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="sago-tests-cache-"))
 
 from tests.llm_server import FakeLLMServer, env_for
 

@@ -44,7 +44,7 @@ def test_every_benchmark_runs_and_produces_numbers() -> None:
                 continue
             assert math.isfinite(figure.measured) and figure.measured >= 0, figure
             assert figure.samples and figure.target is not None
-            assert figure.verdict in ("pass", "FAIL")
+            assert figure.verdict in ("pass", "FAIL", "noisy")
     # The engine never called the LLM for a cached re-run or a dry run.
     for figure in figures:
         if "llm_requests" in figure.details:
@@ -60,4 +60,5 @@ def test_command_line_writes_the_json_report(tmp_path: Path, capsys: object) -> 
     assert document["machine"]["cpus"] and len(document["machine"]["loadavg"]) == 3
     names = [figure["name"] for figure in document["figures"]]
     assert names[0] == "`sago-tui --help`" and any("--dry-run" in name for name in names)
-    assert all(figure["verdict"] in ("pass", "FAIL") for figure in document["figures"])
+    assert all(figure["verdict"] in ("pass", "FAIL", "noisy") for figure in document["figures"])
+    assert all(len(figure["load"]) == 2 for figure in document["figures"])

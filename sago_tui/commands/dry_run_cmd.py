@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from rich.markup import escape
-from rich.table import Table
 
 from sago_tui.commands.common import settings_for, stdout_console
 from sago_tui.core.dry_run import RunEstimate, estimate_run
@@ -13,6 +12,7 @@ from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.project import Project
 from sago_tui.core.tokens import tokenizer_name
 from sago_tui.headless import money, tokens
+from sago_tui.reports.grid import Column, GridTable
 
 
 def _cost(value: float | None, estimate: RunEstimate) -> str:
@@ -35,25 +35,20 @@ def print_dry_run(project: Project, args: argparse.Namespace) -> int:
     encoding = tokenizer_name(model)
     counted = f"counted with {encoding}" if encoding else "approximated (characters / 4)"
     console.print(f"Dry run · model {escape(model)} · input tokens {counted}")
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("Task", "Name", "Phase"):
-        table.add_column(column)
-    for column in ("Input", "Output", "Cost"):
-        table.add_column(column, justify="right")
+    # Plain cells (no markup): a task called "[b]x" prints as written.
+    numbers = [Column(name, justify="right") for name in ("Input", "Output", "Cost")]
+    table = GridTable([Column("Task"), Column("Name"), Column("Phase"), *numbers])
     for row in estimate.rows:
         cost = "cached" if row.cached else _cost(row.cost_usd, estimate)
         table.add_row(
-            row.task_id, escape(row.name), escape(row.phase),
+            row.task_id, row.name, row.phase,
             tokens(row.input_tokens), tokens(row.output_tokens), cost,
         )  # fmt: skip
     console.print(table)
     if plan is not None:
-        phases = Table(title="Per phase", title_justify="left", show_edge=False, pad_edge=False)
-        phases.add_column("Phase")
-        for column in ("Input", "Output", "Cost"):
-            phases.add_column(column, justify="right")
+        phases = GridTable([Column("Phase"), *numbers], title="Per phase")
         for name, inp, out, phase_cost in estimate.phase_totals():
-            phases.add_row(escape(name), tokens(inp), tokens(out), _cost(phase_cost, estimate))
+            phases.add_row(name, tokens(inp), tokens(out), _cost(phase_cost, estimate))
         console.print(phases)
     cached = sum(1 for r in estimate.rows if r.cached)
     console.print(

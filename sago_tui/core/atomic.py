@@ -22,6 +22,12 @@ def is_temp_file(name: str) -> bool:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically, keeping an existing file's mode."""
+    atomic_write_status(path, data)
+
+
+def atomic_write_status(path: Path, data: bytes) -> os.stat_result:
+    """:func:`atomic_write_bytes`, returning the new file's status as written (inode,
+    size, mtime), so a caller can tell later whether anyone has edited the file since."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode: int | None = None
     with contextlib.suppress(FileNotFoundError):
@@ -32,6 +38,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            written = os.fstat(handle.fileno())
         if mode is not None:
             os.chmod(tmp_name, mode)
         else:
@@ -43,8 +50,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+    return written
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Replace ``path`` with UTF-8 ``text`` atomically."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_status(path, text.encode("utf-8"))

@@ -8,8 +8,9 @@ quick: the TUI sink only appends to a buffer.
 
 from __future__ import annotations
 
+import os
+import random
 import threading
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -29,9 +30,16 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+_ids = random.Random()  # seeded from os.urandom; ids need to be unique, not secret
+os.register_at_fork(after_in_child=_ids.seed)  # a forked child draws its own ids
+
+
 def new_id() -> str:
-    """A 16-hex-digit id, the seed's format for trace and span ids."""
-    return uuid.uuid4().hex[:16]
+    """A 16-hex-digit id, the seed's format for trace and span ids.
+
+    64 random bits, as before, without uuid4's system call per event (a span id is
+    drawn for every event: 10,000 a second in a busy run)."""
+    return f"{_ids.getrandbits(64):016x}"
 
 
 class EventBus:

@@ -74,17 +74,23 @@ class TaskCache:
         for task in plan.tasks:
             for name in task.files:
                 self._last_writer[name] = task.id
+        self._dir = project.cache_dir
 
     def _entry_path(self, task_id: str) -> Path:
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", task_id)
-        return self.project.cache_dir / f"{safe}.json"
+        return self._dir / f"{safe}.json"
 
     def _load(self, task_id: str) -> dict[str, Any] | None:
         path = self._entry_path(task_id)
-        if not path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, ValueError) as exc:  # unreadable, or not UTF-8
+            self._warn(f"ignoring unreadable cache entry {path.name}: {exc}")
             return None
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
+            entry = json.loads(text)
             if not isinstance(entry, dict) or not isinstance(entry.get("outputs"), dict):
                 raise ValueError("not a cache entry")
             return entry

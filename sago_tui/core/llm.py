@@ -57,6 +57,9 @@ def _load_litellm() -> Any:
             litellm.success_callback = []
             litellm.failure_callback = []
             litellm.callbacks = []
+            # With no callbacks its per-stream success logging only costs: a thread and a
+            # fresh asyncio loop per call, competing with the run for the CPU.
+            litellm.disable_streaming_logging = True
             # Its stderr handler would scribble over the TUI; errors reach us as exceptions.
             for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)

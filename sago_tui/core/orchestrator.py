@@ -29,7 +29,6 @@ from sago_tui.core.events import (
     WorkflowStarted,
 )
 from sago_tui.core.gateway import CostLedger, LLMGateway
-from sago_tui.core.initializer import generate_spec
 from sago_tui.core.llm_types import LLMClient
 from sago_tui.core.outcome import FAILED, NOT_RUN, SKIPPED, RunResult, TaskOutcome
 from sago_tui.core.plan import Plan, PlanIssue
@@ -125,6 +124,8 @@ class Orchestrator:
 
     def generate_spec(self, description: str) -> RunResult:
         """``init --prompt``: draft PROJECT.md and REQUIREMENTS.md, traced like a run."""
+
+        from sago_tui.core.initializer import generate_spec  # `init --prompt` only
 
         def body(result: RunResult) -> None:
             self.preload_llm()

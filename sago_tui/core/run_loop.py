@@ -14,7 +14,7 @@ from collections.abc import Collection
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from sago_tui.core.bus import EventBus
-from sago_tui.core.cache import TaskCache
+from sago_tui.core.cache import CacheDecision, TaskCache
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.context import ProjectContext
 from sago_tui.core.errors import BudgetExceeded, Cancelled, LLMError, SagoError
@@ -37,6 +37,10 @@ from sago_tui.core.state import StateStore, TaskStatus
 from sago_tui.core.task_runner import TaskRunner
 from sago_tui.core.task_status import NOT_RUN_REASON
 from sago_tui.core.waves import Scheduler, compute_waves
+
+STATE_WRITE_INTERVAL = 0.25
+"""Seconds between STATE.md rewrites during a run (one per task made a 500-task run
+rewrite it 1,000 times); the last result is written when the run ends."""
 
 
 class RunLoop:
@@ -75,6 +79,10 @@ class RunLoop:
 
     def execute(self, include: Collection[str], result: RunResult) -> SagoError | None:
         """Run the ``include`` tasks; returns the error that stopped the run, if any."""
+        with self.state.coalesced(STATE_WRITE_INTERVAL):
+            return self._execute(include, result)
+
+    def _execute(self, include: Collection[str], result: RunResult) -> SagoError | None:
         scheduler = Scheduler(self.plan, include)
         parallel = max(1, self.options.parallel)
         futures: dict[Future[TaskOutcome], Task] = {}
@@ -84,11 +92,11 @@ class RunLoop:
             while True:
                 try:
                     if not stop_reason:
-                        for task in scheduler.take_ready(parallel - len(futures)):
-                            futures[pool.submit(self._run_task, task)] = task
+                        self._start_ready(scheduler, pool, futures, parallel, result)
                     if not futures:
                         break
                     done, _ = wait(futures, timeout=0.1, return_when=FIRST_COMPLETED)
+                    self.state.flush_due()
                 except KeyboardInterrupt:
                     self.cancel.cancel("interrupted")
                     continue
@@ -109,6 +117,50 @@ class RunLoop:
             reason = f"{NOT_RUN_REASON}: {stop_reason}" if stop_reason else NOT_RUN_REASON
             result.outcomes[task.id] = self._skip(task, reason, record=False, status=NOT_RUN)
         return fatal
+
+    def _start_ready(
+        self,
+        scheduler: Scheduler,
+        pool: ThreadPoolExecutor,
+        futures: dict[Future[TaskOutcome], Task],
+        parallel: int,
+        result: RunResult,
+    ) -> None:
+        """Start what may start. Cache hits are settled here, in the loop's own thread:
+        handing each of 500 unchanged tasks to a worker and waiting for it to come back
+        cost two thread switches apiece, which a busy machine makes slow."""
+        while True:
+            ready = scheduler.take_ready(parallel - len(futures))
+            if not ready:
+                return
+            for task in ready:
+                # Once cancelled, the worker raises Cancelled for the task, as always.
+                decision = None if self.cancel.cancelled else self._decide(task)
+                if decision is not None and decision.hit:
+                    result.outcomes[task.id] = self._cached(task, decision)
+                    scheduler.finish(task.id, True)
+                else:
+                    futures[pool.submit(self._run_task, task, decision)] = task
+
+    def _decide(self, task: Task) -> CacheDecision | None:
+        """The cache's verdict, or None (disabled, or the check failed: the worker checks
+        again and reports the failure as the task's)."""
+        if not self.options.use_cache:
+            return None
+        try:
+            with self._lock:
+                rerun = set(self.rerun)
+            return self.cache.check(task, rerun)
+        except Exception:
+            return None
+
+    def _cached(self, task: Task, decision: CacheDecision) -> TaskOutcome:
+        self.bus.emit(CacheHit(task_id=task.id, key=decision.key))
+        if task.id not in self._passed_before:
+            self.state.record(task.id, task.name, TaskStatus.PASSED)
+        outcome = TaskOutcome(task.id, task.name, CACHED, reason="unchanged")
+        self._finished(task, outcome)
+        return outcome
 
     def _collect(
         self, task: Task, future: Future[TaskOutcome]
@@ -156,19 +208,15 @@ class RunLoop:
         self._finished(task, outcome)
         return outcome
 
-    def _run_task(self, task: Task) -> TaskOutcome:
+    def _run_task(self, task: Task, decision: CacheDecision | None = None) -> TaskOutcome:
         self.cancel.raise_if_cancelled()
         if self.options.use_cache:
-            with self._lock:
-                rerun = set(self.rerun)
-            decision = self.cache.check(task, rerun)
+            if decision is None:
+                with self._lock:
+                    rerun = set(self.rerun)
+                decision = self.cache.check(task, rerun)
             if decision.hit:
-                self.bus.emit(CacheHit(task_id=task.id, key=decision.key))
-                if task.id not in self._passed_before:
-                    self.state.record(task.id, task.name, TaskStatus.PASSED)
-                outcome = TaskOutcome(task.id, task.name, CACHED, reason="unchanged")
-                self._finished(task, outcome)
-                return outcome
+                return self._cached(task, decision)
             self.bus.emit(CacheMiss(task_id=task.id, reason=decision.reason))
         else:
             self.bus.emit(CacheMiss(task_id=task.id, reason="cache disabled (--no-cache)"))

@@ -8,12 +8,14 @@ written to a trace, an export, STATE.md or a cassette goes through a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping
 
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 6
+_JSON_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
 """Shorter values are not redacted: replacing every ``true`` or ``1234`` would wreck text."""
 
 # Matched against the upper-cased variable name. Word-ish boundaries (`_` or the
@@ -54,6 +56,9 @@ class Redactor:
         # Longest first, so a secret containing another is replaced whole.
         ordered = sorted(values, key=lambda value: (-len(value), value))
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # json.dumps(ensure_ascii=False) writes these secrets verbatim (it escapes only
+        # quotes, backslashes and control characters), so a line without them is clean.
+        self._verbatim_in_json = all(_JSON_PLAIN.fullmatch(value) for value in ordered)
 
     @classmethod
     def from_environment(
@@ -87,3 +92,11 @@ class Redactor:
         if isinstance(obj, tuple):
             return tuple(self.redact_data(item) for item in obj)
         return obj
+
+    def json_line(self, record: object) -> str:
+        """``json.dumps(redact_data(record), ensure_ascii=False, default=str)``, without
+        walking ``record`` when the serialised line holds no secret (the usual case)."""
+        line = json.dumps(record, ensure_ascii=False, default=str)
+        if self._pattern is None or (self._verbatim_in_json and self._pattern.search(line) is None):
+            return line
+        return json.dumps(self.redact_data(record), ensure_ascii=False, default=str)

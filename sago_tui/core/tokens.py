@@ -16,7 +16,7 @@ import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tiktoken import Encoding
@@ -129,9 +129,26 @@ def _load_encoding(name: str) -> Encoding | None:
     try:
         import tiktoken
 
-        return tiktoken.get_encoding(name)
+        return _build(tiktoken, name)
     except Exception:  # any failure (corrupt file, tiktoken change) means "approximate"
         return None
+
+
+def _build(tiktoken: Any, name: str) -> Encoding:
+    """``tiktoken.get_encoding(name)`` for the checked bundled file, its parsed tables read
+    from the user's cache when an earlier start saved them
+    (:mod:`sago_tui.core.encoding_cache`): decoding the file is most of the load."""
+    from sago_tui.core import encoding_cache
+
+    sha256, version = _ENCODING_FILES[name][1], str(tiktoken.__version__)
+    spec = encoding_cache.load(name, sha256, version)
+    if spec is None:
+        from tiktoken_ext.openai_public import ENCODING_CONSTRUCTORS
+
+        spec = ENCODING_CONSTRUCTORS[name]()
+        encoding_cache.save(name, sha256, version, spec)
+    encoding: Encoding = tiktoken.Encoding(**spec)
+    return encoding
 
 
 def _point_tiktoken_at_litellm() -> None:

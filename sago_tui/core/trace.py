@@ -52,8 +52,7 @@ class TraceWriter:
     def __call__(self, event: Event) -> None:
         if not event.traced:
             return
-        record = self._redactor.redact_data(event.to_record())
-        line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
+        line = self._redactor.json_line(event.to_record()) + "\n"
         with self._lock:
             for handle in self._files:
                 if not handle.closed:

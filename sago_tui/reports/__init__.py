@@ -19,10 +19,6 @@ from pathlib import Path
 from typing import IO
 
 from sago_tui.core.atomic import atomic_write_text
-from sago_tui.reports.github import annotation_lines
-from sago_tui.reports.json_report import render_json
-from sago_tui.reports.junit import render_junit
-from sago_tui.reports.markdown import render_markdown, totals_line
 from sago_tui.reports.model import RunReport, TaskReport, build_report
 from sago_tui.reports.recorder import RunRecorder
 
@@ -85,6 +81,13 @@ def write_reports(
     err: IO[str] | None = None,
 ) -> list[Path]:
     """Write every enabled report; returns the files written. Never raises."""
+    # The renderers (XML, Markdown, …) load only when a report is wanted: most runs
+    # write none, and every run imports this package.
+    from sago_tui.reports.github import annotation_lines
+    from sago_tui.reports.json_report import render_json
+    from sago_tui.reports.junit import render_junit
+    from sago_tui.reports.markdown import render_markdown, totals_line
+
     stdout = out or sys.stdout
     stderr = err or sys.stderr
     written: list[Path] = []

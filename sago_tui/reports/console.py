@@ -1,16 +1,17 @@
 """The end-of-run summary printed to the console: a table per task, totals, outcome.
 
-Cells are :class:`rich.text.Text`, never markup, so a task named ``[bold]`` prints
-as written. Shared by the headless run, ``plan`` and the dry run.
+Cells are plain strings, never markup, so a task named ``[bold]`` prints as written
+(:class:`~sago_tui.reports.grid.GridTable` lays them out without rich's per-cell cost).
+Shared by the headless run, ``plan`` and the dry run.
 """
 
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from sago_tui.core.outcome import RunResult
+from sago_tui.reports.grid import Column, GridTable
 from sago_tui.reports.text import flat, fold
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
@@ -31,19 +32,20 @@ def money(value: float | None) -> str:
     return "?" if value is None else f"${value:.4f}"
 
 
-def summary_table(result: RunResult) -> Table:
+def summary_table(result: RunResult) -> GridTable:
     """Per-task status with estimate vs actual cost."""
-    table = Table(title="Run summary", title_justify="left", show_edge=False, pad_edge=False)
-    for column in ("Task", "Name", "Status"):
-        table.add_column(column, overflow="fold")
-    for column in ("Tries", "Tokens", "Est.", "Cost", "Time"):
-        table.add_column(column, justify="right", no_wrap=True)
+    columns = [Column(name, overflow="fold") for name in ("Task", "Name", "Status")]
+    columns += [
+        Column(name, justify="right", no_wrap=True)
+        for name in ("Tries", "Tokens", "Est.", "Cost", "Time")
+    ]
+    table = GridTable(columns, title="Run summary")
     for outcome in result.outcomes.values():
         name = flat(outcome.name)
         table.add_row(
-            Text(outcome.task_id),
-            Text(name if len(name) <= 40 else name[:39] + "…"),
-            Text(outcome.status.replace("_", " ")),
+            outcome.task_id,
+            name if len(name) <= 40 else name[:39] + "…",
+            outcome.status.replace("_", " "),
             str(outcome.attempts or "-"),
             tokens(outcome.tokens) if outcome.tokens else "-",
             money(outcome.estimated_cost_usd) if outcome.estimated_cost_usd is not None else "-",

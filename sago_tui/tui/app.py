@@ -27,7 +27,7 @@ from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.reactive import reactive, var
 from textual.widget import Widget
-from textual.widgets import Footer, TabbedContent, TabPane, Tree
+from textual.widgets import TabbedContent, TabPane, Tree
 
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
@@ -38,6 +38,7 @@ from sago_tui.tui.dispatch import Dispatcher
 from sago_tui.tui.editor_launch import EditorRequested, open_in_editor
 from sago_tui.tui.engine import EngineController
 from sago_tui.tui.export_control import ExportSource, HtmlExporter
+from sago_tui.tui.frame_budget import FrameBudget
 from sago_tui.tui.gc_tuning import GcTuning
 from sago_tui.tui.history import RunHistory
 from sago_tui.tui.keymap import bindings
@@ -75,6 +76,7 @@ from sago_tui.tui.widgets.filter_bar import FilterBar
 from sago_tui.tui.widgets.log_pane import LogPane
 from sago_tui.tui.widgets.plan_pane import PlanPane
 from sago_tui.tui.widgets.plan_tree import PlanTree
+from sago_tui.tui.widgets.quick_footer import QuickFooter
 from sago_tui.tui.widgets.run_header import RunHeader
 from sago_tui.tui.widgets.spec_editor import SpecEditor
 from sago_tui.tui.widgets.status_line import StatusLine
@@ -121,6 +123,7 @@ class SagoApp(AppActions, App[int]):
         self.gc = GcTuning()
         self.snapshot = ProjectSnapshot(initialized=False)
         self.frame_events = FRAME_EVENTS
+        self.frame_budget = FrameBudget()
         self.trace_source: Path | None = project.traces_dir  # where old Log rows are read back
         self.exporter = HtmlExporter(self, ExportSource(project))
         self.history = RunHistory(self)  # past runs in the Feed/Log/Cost (wiring)
@@ -133,7 +136,7 @@ class SagoApp(AppActions, App[int]):
         self.log_pane = LogPane()
         self.cost_table = CostTable(self.session)
         self.status_line = StatusLine()
-        self.footer = Footer()
+        self.footer = QuickFooter()
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -156,7 +159,7 @@ class SagoApp(AppActions, App[int]):
         """Paint first; read the project and drain events afterwards."""
         if self.config.tune_gc:
             self.gc.apply()
-        self.set_interval(self.config.drain_interval, self.drain)
+        self.set_interval(self.config.drain_interval, self.drain_frame)
         self.set_interval(1.0, lambda: self.header.show(self.session))
         self.cost_table.max_cost = self.settings.run.max_cost
         self.header.show_phase(self.phase)
@@ -247,14 +250,20 @@ class SagoApp(AppActions, App[int]):
             self.task_detail.show(self.task_detail.task_id)
         self.refresh_approval()
 
-    def drain(self) -> None:
+    def drain_frame(self) -> None:
+        """The timer's frame: :meth:`drain`, but while input is queued
+        :class:`FrameBudget` holds or shrinks the batch so the key is served first."""
+        self.drain(self.frame_budget.limit(self.frame_events, bool(self.message_queue_size)))
+
+    def drain(self, limit: int | None = None) -> None:
         """Apply buffered engine events to the widgets, in one batch.
 
         A frame takes at most ``frame_events`` (:data:`FRAME_EVENTS`): after a burst the
         backlog is spread over the next frames instead of freezing the keyboard for one
         long frame.
         """
-        events = self.bridge.drain(self.frame_events)
+        limit = self.frame_events if limit is None else limit
+        events = self.bridge.drain(limit) if limit else []
         self.gc.tick(busy=bool(events) or self.engine.busy)
         if events:
             with self.batch_update():
