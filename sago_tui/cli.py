@@ -29,7 +29,8 @@ and a verify command that proves them.
 EPILOG = """\
 commands:
   init [NAME]       create the spec files and STATE.md (--prompt: the LLM drafts the spec)
-  plan              generate PLAN.md from the spec (--force regenerates, --approve approves)
+  plan              generate PLAN.md from the spec (--force regenerates, --approve approves,
+                    --update revises it for a changed spec, keeping unaffected tasks)
   execute           execute the tasks of PLAN.md
   run               plan if needed, then execute (--dry-run estimates the cost first)
   status            progress per phase and task (-d for every task)
@@ -144,8 +145,15 @@ def command_parser() -> argparse.ArgumentParser:
 
     plan = sub.add_parser("plan", help="generate PLAN.md from the spec")
     _path_option(plan)
-    plan.add_argument("-f", "--force", action="store_true", help="regenerate an existing PLAN.md")
+    mode = plan.add_mutually_exclusive_group()
+    mode.add_argument("-f", "--force", action="store_true", help="regenerate an existing PLAN.md")
     plan.add_argument("--feedback", metavar="TEXT", help="revise the current plan with this note")
+    mode.add_argument(
+        "-u",
+        "--update",
+        action="store_true",
+        help="update PLAN.md for the spec's changes, keeping unaffected tasks (shows a plan diff)",
+    )
     plan.add_argument("--approve", action="store_true", help="approve PLAN.md as it is now")
     plan.add_argument("-y", "--yes", action="store_true", help="never ask")
     plan.add_argument("--max-cost", metavar="USD", help="budget for the plan call")

@@ -201,6 +201,18 @@ KEYS: tuple[KeyInfo, ...] = (
     ),
     _k("run.require_approval", BOOL, "REQUIRE_APPROVAL", "Refuse to run an unapproved plan."),
     _k(
+        "run.strict_spec",
+        BOOL,
+        "STRICT_SPEC",
+        "With require_approval, a spec changed since PLAN.md was made also refuses the run.",
+    ),
+    _k(
+        "run.check_requirements",
+        BOOL,
+        "CHECK_REQUIREMENTS",
+        "Tick a requirement's box in REQUIREMENTS.md when all its tasks passed.",
+    ),
+    _k(
         "run.yes",
         BOOL,
         "",

@@ -164,7 +164,8 @@ class HeadlessPrinter:
             case PlanGenerated():
                 phases = f"{event.phases} phase{'' if event.phases == 1 else 's'}"
                 tasks = f"{event.tasks} task{'' if event.tasks == 1 else 's'}"
-                return [(f"plan: {phases}, {tasks} written to PLAN.md", "")]
+                notes = [(f"warning: {flat(w)}", "yellow") for w in event.warnings]
+                return [(f"plan: {phases}, {tasks} written to PLAN.md", ""), *notes]
             case PlanApproved():
                 return [(f"plan approved ({len(event.approved)} tasks)", "")]
             case WarningIssued():

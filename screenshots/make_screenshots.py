@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from sago_tui.commands.trace_cmd import sample_records  # noqa: E402
 from sago_tui.core.demo import prepare_demo  # noqa: E402
 from sago_tui.core.project import Project  # noqa: E402
-from tests.tui import scenes  # noqa: E402
+from tests.tui import scenes, update_scenes  # noqa: E402
 from tests.tui.helpers import DATA, SIZE, make_app, make_replay  # noqa: E402
 from tests.tui.test_history import with_traces  # noqa: E402
 from tests.tui.test_snapshots_history import run_picker, side_by_side_diff  # noqa: E402
@@ -45,6 +45,7 @@ SHOTS: tuple[tuple[str, scenes.Scene, bool], ...] = (
     ("06-failed-task", scenes.run_failed_plan, True),
     ("07-diff", scenes.event_detail, True),
     ("08-help", scenes.help_screen, True),
+    ("11-plan-update", update_scenes.plan_update_review, False),
 )
 REPLAY_SHOT = "10-replay"  # 09 is the HTML export, taken in a browser
 # Reopened after a run, with past runs in .planning/traces/; syntax colour on.

@@ -16,6 +16,7 @@ from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.plan import Plan
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.project import Project
+from sago_tui.core.spec_checks import plan_trace_issues
 from sago_tui.headless import HeadlessPrinter, summary_line
 from sago_tui.logs import configure_logging
 
@@ -42,6 +43,7 @@ def approve(project: Project, console: Console) -> int:
     if not project.plan_path.exists():
         raise PlanError(f"PLAN.md not found in {project.root}; run `sago-tui plan` first")
     plan, warnings = load_plan(project.plan_path)
+    warnings += plan_trace_issues(project, plan)
     text = project.plan_path.read_text(encoding="utf-8")
     for warning in warnings:
         console.print(f"warning: {escape(str(warning))}")
@@ -56,6 +58,10 @@ def main(args: argparse.Namespace) -> int:
     """Generate PLAN.md from the spec; ``--approve`` approves it."""
     project = open_project(args.path)
     console = stdout_console()
+    if getattr(args, "update", False):
+        from sago_tui.commands import plan_update_cmd
+
+        return plan_update_cmd.main(project, args, console)
     regenerate = args.force or bool(args.feedback)
     if args.approve and not regenerate and project.plan_path.exists():
         return approve(project, console)

@@ -5,13 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rich.console import Console
 from rich.markup import escape
 
 from sago_tui.commands.common import open_project, stdout_console
 from sago_tui.core.status import PENDING, project_status
 from sago_tui.core.text import one_line
+from sago_tui.core.traceability import RequirementStatus
 
 ICONS = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "skipped": "[yellow]⊘[/]", PENDING: "·"}
+
+
+def print_requirements(console: Console, rows: list[RequirementStatus]) -> None:
+    """Per requirement: done or not, and its tasks with their status."""
+    done = sum(1 for row in rows if row.done)
+    console.print(f"\n  Requirements  {done}/{len(rows)} done")
+    for row in rows:
+        mark = ICONS["passed"] if row.done else ICONS[PENDING]
+        tasks = ", ".join(f"{task_id} {status}" for task_id, status in row.tasks) or "no task"
+        text = one_line(row.text, 60)
+        console.print(f"    {mark} {row.id}: {escape(text)}  [dim]({escape(tasks)})[/]")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -38,6 +51,8 @@ def main(args: argparse.Namespace) -> int:
         # Exit 2 is bad input: say why on stderr too, in one line, like every command.
         print(f"sago-tui: error: {one_line(status.plan_error, 500)}", file=sys.stderr)
         return 2
+    if status.drift:
+        console.print(f"\n[yellow]{escape(status.drift)}[/]")
     passed, failed = status.count("passed"), status.count("failed")
     skipped, pending = status.count("skipped"), status.count(PENDING)
     console.print(
@@ -55,6 +70,11 @@ def main(args: argparse.Namespace) -> int:
             console.print(f"    {ICONS[task.status]} {task.task_id}: {escape(task.name)}{when}")
             if task.status in ("failed", "skipped") and task.error:
                 console.print(f"        {escape(task.error)}")
+    if args.detailed and status.requirements:
+        print_requirements(console, status.requirements)
+    elif status.requirements:
+        done = sum(1 for row in status.requirements if row.done)
+        console.print(f"\n  Requirements  {done}/{len(status.requirements)} done (-d lists them)")
     if failed:
         console.print(
             "\nNext: fix the spec or the code, then `sago-tui run` (passed tasks are cached)."

@@ -1,10 +1,7 @@
-"""Typed events emitted by the engine (DESIGN.md §7).
+"""Typed events emitted by the engine (DESIGN.md §7): each is one line of ``trace.jsonl``.
 
-Each event's ``event_type`` and data fields match the seed's trace format, so
-``to_record()`` is one line of ``trace.jsonl``; the bus fills in the envelope. ``from_record``
-turns a trace line back into a typed event, so a replayed trace drives the same sinks as a
-live run. Events with ``traced = False`` (streamed LLM text) reach live sinks only.
-"""
+Data fields match the seed's trace format; ``from_record`` reads a line back into a typed
+event (a replay drives the same sinks); ``traced = False`` events reach live sinks only."""
 
 from __future__ import annotations
 
@@ -398,3 +395,6 @@ def from_record(record: dict[str, Any]) -> Event:
         return cls(**envelope, **kwargs)
     except TypeError:
         return GenericEvent(payload=dict(data), kind=kind, **envelope)
+
+
+import sago_tui.core.spec_events  # noqa: E402,F401  registers the spec's event types

@@ -34,6 +34,7 @@ from sago_tui.core.llm_types import LLMClient
 from sago_tui.core.outcome import FAILED, NOT_RUN, SKIPPED, RunResult, TaskOutcome
 from sago_tui.core.plan import Plan, PlanIssue
 from sago_tui.core.plan_parser import load_plan
+from sago_tui.core.plan_update import PlanUpdate, Reviewer, update_plan
 from sago_tui.core.planner import generate_plan
 from sago_tui.core.project import Project
 from sago_tui.core.run_loop import RunLoop
@@ -41,6 +42,8 @@ from sago_tui.core.sandbox import Sandbox, verify_sandbox
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.session import SessionContext, options_summary, run_traced
 from sago_tui.core.settings import Settings
+from sago_tui.core.spec_checks import check_spec, record_requirements
+from sago_tui.core.spec_events import RequirementsChecked
 from sago_tui.core.state import StateStore, TaskStatus
 from sago_tui.core.task_runner import TaskRunner
 from sago_tui.core.waves import data_dependencies_of
@@ -106,6 +109,24 @@ class Orchestrator:
 
         return self._traced("plan", lambda: 0, body)
 
+    def update(
+        self, review: Reviewer, *, feedback: str | None = None
+    ) -> tuple[RunResult, PlanUpdate | None]:
+        """``plan --update``: propose a minimal plan for the changed spec, traced like a run.
+
+        ``review`` sees the proposal and decides whether it replaces PLAN.md;
+        ``feedback`` is a reviewer's note for the planner. The update is None when
+        the spec has not changed (no LLM call is made then).
+        """
+        found: list[PlanUpdate | None] = [None]
+
+        def body(result: RunResult) -> None:
+            found[0] = update_plan(self.project, self.gateway, self.bus, review, feedback)
+            if found[0] is not None:
+                result.plan = found[0].plan if found[0].applied else found[0].old_plan
+
+        return self._traced("plan", lambda: 0, body), found[0]
+
     def generate_spec(self, description: str) -> RunResult:
         """``init --prompt``: draft PROJECT.md and REQUIREMENTS.md, traced like a run."""
 
@@ -154,12 +175,21 @@ class Orchestrator:
                 plan, issues, _ = self._generate(None)
             else:
                 plan, issues = loaded
+                drift, traced = check_spec(self.project, plan, self.settings.run)
+                issues = [*issues, *traced]
+                if drift:
+                    self.bus.emit(
+                        WarningIssued(message=drift.line() + "; running PLAN.md as it is")
+                    )
             for issue in issues:
                 self.bus.emit(WarningIssued(task_id=issue.task_id or None, message=str(issue)))
             result.plan = plan
             plan, skipped = self._approve(plan, issues)
             result.plan = plan
-            self._execute(plan, skipped, only, result)
+            try:
+                self._execute(plan, skipped, only, result)
+            finally:
+                self._record_requirements(plan, result)
 
         total = len(loaded[0].tasks) if loaded else 0
         return self._traced(command, lambda: total, body)
@@ -267,6 +297,24 @@ class Orchestrator:
             failed = [o.task_id for o in ordered.values() if o.status == FAILED]
             result.exit_code = ExitCode.TASK_FAILED
             result.reason = f"failed: {', '.join(failed)}" if failed else "some tasks did not run"
+
+    def _record_requirements(self, plan: Plan, result: RunResult) -> None:
+        report = record_requirements(self.project, plan, self.settings.run)
+        result.requirements, result.ticked, result.unticked = (
+            report.rows, report.ticked, report.unticked,
+        )  # fmt: skip
+        if report.error:
+            self._warn(report.error)
+        if report.rows:
+            rows = [
+                {"id": r.id, "text": r.text, "tasks": [list(t) for t in r.tasks], "done": r.done}
+                for r in report.rows
+            ]
+            self.bus.emit(
+                RequirementsChecked(
+                    requirements=rows, ticked=report.ticked, unticked=report.unticked
+                )
+            )
 
     def _warn(self, message: str) -> None:
         self.bus.emit(WarningIssued(message=message))

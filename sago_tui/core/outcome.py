@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sago_tui.core.errors import ExitCode
 from sago_tui.core.plan import Plan
 from sago_tui.core.task_status import TaskStatus
+from sago_tui.core.traceability import RequirementStatus
 
 PASSED = TaskStatus.PASSED
 FAILED = TaskStatus.FAILED
@@ -57,6 +58,10 @@ class RunResult:
     reason: str = ""
     plan: Plan | None = None
     trace_path: str = ""
+    # Per requirement after the run, and the boxes ticked/unticked in REQUIREMENTS.md.
+    requirements: list[RequirementStatus] = field(default_factory=list)
+    ticked: list[str] = field(default_factory=list)
+    unticked: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         """How many tasks ended with ``status``."""

@@ -35,6 +35,9 @@ class Task:
     depends_on: list[str] = field(default_factory=list)
     phase: str = ""
     line: int = 0  # 1-based line of the <task> tag in PLAN.md, 0 when unknown
+    # Requirement ids the task serves (traceability); not part of its definition,
+    # so tagging a task with a requirement never invalidates its cache entry.
+    reqs: list[str] = field(default_factory=list)
 
     def definition(self) -> dict[str, object]:
         """The fields that define what the task does (used by the cache and approval)."""

@@ -37,6 +37,8 @@ class Walker:
         self.notes: list[Note] = []
         # Open containers, each with the leaf elements already read inside it.
         self.stack: list[tuple[Tag, set[str]]] = []
+        # Source offsets of each task element (<task … </task>), keyed by id(task).
+        self.spans: dict[int, tuple[int, int]] = {}
 
     def _task(self) -> Task | None:
         tag = self.stack[-1][0]
@@ -110,6 +112,9 @@ class Walker:
         innermost = self.stack[-1][0]
         if tag.name == innermost.name:
             self.stack.pop()
+            if tag.name == "task":
+                task = self.plan.phases[-1].tasks[-1]
+                self.spans[id(task)] = (innermost.start, tag.end)
             return tag.end
         if any(open_tag.name == tag.name for open_tag, _ in self.stack):
             raise self._fail(
@@ -127,8 +132,10 @@ class Walker:
             depends = next((tag.attrs[key] for key in _DEPENDS_ATTRS if key in tag.attrs), "")
             task_id = tag.attrs.get("id", "").strip()
             task = Task(task_id, "", [], "", "", "", split_ids(depends), phase.name, tag.start)
+            task.reqs = split_ids(tag.attrs.get("reqs", ""))
             phase.tasks.append(task)
-            known = ("id", *_DEPENDS_ATTRS)
+            self.spans[id(task)] = (tag.start, tag.end)
+            known = ("id", "reqs", *_DEPENDS_ATTRS)
         for key in tag.attrs:
             if key not in known:
                 self.notes.append((tag.start, f"unknown attribute {key} on <{tag.name}> ignored"))

@@ -48,6 +48,8 @@ def _task_lines(task: Task) -> list[str]:
     attrs = f' id="{escape_attr(task.id)}"'
     if task.depends_on:
         attrs += f' depends_on="{escape_attr(", ".join(task.depends_on))}"'
+    if task.reqs:
+        attrs += f' reqs="{escape_attr(", ".join(task.reqs))}"'
     indent = " " * 6
     lines = [f"    <task{attrs}>"]
     lines += _element("name", task.name, indent)

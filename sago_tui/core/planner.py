@@ -23,7 +23,10 @@ from sago_tui.core.plan import Plan, PlanIssue
 from sago_tui.core.plan_parser import parse_plan
 from sago_tui.core.project import Project
 from sago_tui.core.prompts import Messages, plan_messages
+from sago_tui.core.requirements import parse_requirements
+from sago_tui.core.spec_snapshot import read_spec, save_snapshot
 from sago_tui.core.tokens import count_tokens
+from sago_tui.core.traceability import trace_issues
 
 AGENT = "PlannerAgent"
 
@@ -63,6 +66,7 @@ def generate_plan(
 ) -> tuple[Plan, list[PlanIssue], str]:
     """Ask the LLM for a plan, validate it, write PLAN.md; returns (plan, warnings, text)."""
     project.require_initialized()
+    spec = read_spec(project)  # the snapshot records the spec this plan is made from
     shared = ProjectContext.load(project, emit=bus.emit)
     messages = plan_request_messages(project, shared, feedback)
     requirements = project.spec_path("REQUIREMENTS.md")
@@ -97,7 +101,13 @@ def generate_plan(
         except PlanError as exc:
             problems = exc.problems
             continue
+        traced = trace_issues(plan, parse_requirements(reqs))
+        problems = [str(issue) for issue in traced if issue.severity == "error"]
+        if problems:
+            continue
+        warnings += traced
         atomic_write_text(project.plan_path, text)
+        save_snapshot(project, spec)
         bus.emit(
             PlanGenerated(
                 phases=len(plan.phases),

@@ -74,14 +74,14 @@ Write PLAN.md as a short markdown overview followed by ONE ```xml block in this 
 <phases>
   <phase name="Phase 1: Setup">
     <description>What this phase achieves.</description>
-    <task id="1.1">
+    <task id="1.1" reqs="REQ-1">
       <name>Short imperative name</name>
       <files>src/pkg/__init__.py, src/pkg/config.py</files>
       <action>Precise instructions: what to write in each file, names, behaviour.</action>
       <verify>python -c "import pkg.config"</verify>
       <done>What is true when the task is done.</done>
     </task>
-    <task id="1.2" depends_on="1.1">
+    <task id="1.2" depends_on="1.1" reqs="REQ-1, REQ-2">
       ...
     </task>
   </phase>
@@ -95,6 +95,8 @@ PROJECT.md, REQUIREMENTS.md, IMPORTANT.md, sago.toml, .env, .git/ or .planning/.
 - depends_on lists tasks of the same or an earlier phase whose files this task needs.
 - verify is one shell command that exits 0 only when the task really works (import the module, \
 run its tests with `python -m pytest -q tests/test_x.py`, run the program). Never `true` or `echo`.
+- reqs names the requirements (REQ ids of REQUIREMENTS.md) the task serves; leave it out \
+when the spec has no REQ ids.
 - A task that writes tests also writes (or depends on) the code they test.
 - Cover every requirement; keep tasks small enough to write in one answer.
 Answer with the content of PLAN.md only."""

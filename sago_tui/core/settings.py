@@ -86,6 +86,8 @@ class RunOptions:
     continue_on_failure: bool = False
     max_cost: float | None = None
     require_approval: bool = False
+    strict_spec: bool = False
+    check_requirements: bool = True
     yes: bool = False
     trace: bool = False
     sandbox: str = "auto"

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sago_tui.core.drift import detect_drift
 from sago_tui.core.errors import PlanError
 from sago_tui.core.plan import Plan
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.project import Project
 from sago_tui.core.state import StateStore, TaskStatus
 from sago_tui.core.trace import read_trace
+from sago_tui.core.traceability import (
+    RequirementStatus,
+    load_requirements,
+    requirement_status,
+    task_statuses,
+)
 
 PENDING = "pending"
 
@@ -53,6 +60,8 @@ class ProjectStatus:
     sandbox: str = ""  # how the last run's verify commands ran ("" when unknown)
     sandbox_run: str = ""  # the run id that said so
     phases: list[PhaseRow] = field(default_factory=list)
+    drift: str = ""  # one line naming the spec's changes since PLAN.md was made
+    requirements: list[RequirementStatus] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(p.count(status) for p in self.phases)
@@ -97,6 +106,11 @@ def project_status(project: Project) -> ProjectStatus:
     except PlanError as exc:
         status.plan_error = exc.message
         return status
+    drift = detect_drift(project)
+    status.drift = drift.line() if drift else ""
+    if any(task.reqs for task in plan.tasks):
+        statuses = task_statuses(snapshot)
+        status.requirements = requirement_status(plan, load_requirements(project), statuses)
     for phase in plan.phases:
         row = PhaseRow(phase.name)
         for task in phase.tasks:

@@ -102,6 +102,8 @@ class RunView:
     phases: list[PhaseSummary] = field(default_factory=list)
     run_events: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The last `requirements` event: per requirement its tasks and whether it is done.
+    requirements: list[dict[str, Any]] = field(default_factory=list)
     offsets: list[float | None] = field(default_factory=list)
 
 

@@ -36,13 +36,19 @@ EVENT_DOCS: dict[str, str] = {
     "git_commit": "The files of a passed task were committed, or the commit failed "
     "(`--git-commit`) (added).",
     "budget_stop": "The run stopped before a call that would cross `--max-cost` (added).",
+    "requirements": "After the tasks of a run: each requirement of REQUIREMENTS.md with the "
+    "tasks that name it in `reqs=` and whether it is done; only for plans that use `reqs=` "
+    "(added).",
 }
 
 _ALWAYS = "always"
 _SOMETIMES = "when the event concerns a task (absent for planning and run-level ones)"
 _NEVER = "never (a run-level event)"
 TASK_SCOPE: dict[str, str] = {
-    **dict.fromkeys(("workflow_start", "workflow_end", "plan_generated", "plan_approval"), _NEVER),
+    **dict.fromkeys(
+        ("workflow_start", "workflow_end", "plan_generated", "plan_approval", "requirements"),
+        _NEVER,
+    ),
     **dict.fromkeys(
         (
             "task_start",
@@ -154,14 +160,14 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
     },
     "llm_request": {
         "model": "model asked",
-        "purpose": "`plan`, `task`, `fix` or `init`",
+        "purpose": "`plan`, `plan_update`, `task`, `fix`, `edit` or `init`",
         "prompt_tokens": "counted prompt size",
     },
     "llm_delta": {"text": "the next chunk of the answer"},
     "llm_call": {
         "model": "model that answered",
-        "purpose": "`plan`, `task`, `fix`, `edit` (asking again after an edit did not "
-        "apply) or `init`",
+        "purpose": "`plan`, `plan_update`, `task`, `fix`, `edit` (asking again after an edit "
+        "did not apply) or `init`",
         "attempt": "1 for the task call, 2+ for fix calls",
         "prompt_tokens": "prompt tokens reported by the provider",
         "completion_tokens": "answer tokens reported by the provider",
@@ -213,6 +219,13 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "files": "the files committed (exactly the task's written files)",
         "message": "the commit message",
         "error": "git's error when it failed",
+    },
+    "requirements": {
+        "requirements": "one object per requirement: `id` (`REQ-2`), `text`, `tasks` "
+        "(`[task id, status]` pairs, status `passed`, `failed`, `skipped` or `pending`) and "
+        "`done` (true when it has tasks and all of them passed)",
+        "ticked": "requirements whose box in REQUIREMENTS.md this run ticked",
+        "unticked": "requirements whose box this run unticked (a task no longer passes)",
     },
     "budget_stop": {
         "spent_usd": "cost so far, USD",

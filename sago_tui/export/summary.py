@@ -174,6 +174,11 @@ class _Builder:
             )
         elif kind == "error":
             self.note(f"error: {text(data.get('message'))}")
+        elif kind == "requirements":
+            rows = data.get("requirements")
+            run.requirements = (
+                [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+            )
 
     def note(self, message: str) -> None:
         if len(self.run.notes) < _MAX_NOTES:

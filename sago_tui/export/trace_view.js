@@ -315,6 +315,16 @@
         s.what = d.success ? (str(d.sha).slice(0, 10) + " " + str(d.message)).trim() : "failed: " + str(d.error);
         s.aside = plural((d.files || []).length, "file");
         break;
+      case "requirements": {
+        const reqs = Array.isArray(d.requirements) ? d.requirements : [];
+        s.kind = "reqs";
+        s.what = reqs.filter((r) => r && r.done === true).length + "/" + reqs.length + " requirements done";
+        const changed = [["ticked", d.ticked], ["unticked", d.unticked]]
+          .filter(([, ids]) => Array.isArray(ids) && ids.length).map(([k, ids]) => k + " " + ids.join(", "));
+        s.aside = changed.join(" · ");
+        s.extra = () => [requirementTable(reqs)];
+        break;
+      }
       case "budget_stop":
         s.cls = "k-warn";
         s.kind = "budget";
@@ -577,6 +587,22 @@
     });
   }
 
+  /* ---------- Requirements: each one's tasks and whether it is done ---------- */
+
+  function requirementTable(reqs) {
+    const table = el("table", "reqs");
+    append(table, append(el("tr"), el("th", null, "Requirement"), el("th", null, "Done"), el("th", null, "Tasks")));
+    for (const r of reqs) {
+      if (!r || typeof r !== "object") continue;
+      const tasks = (Array.isArray(r.tasks) ? r.tasks : [])
+        .map((t) => (Array.isArray(t) ? str(t[0]) + " " + str(t[1]) : str(t))).join(", ");
+      const name = append(el("td"), el("span", "tid mono", str(r.id) + " "), str(r.text));
+      table.appendChild(append(el("tr"), name, el("td", r.done === true ? "s-passed" : "s-pending",
+        r.done === true ? "done" : "not done"), el("td", "mono", tasks || "no task")));
+    }
+    return table;
+  }
+
   /* ---------- Cost: estimate vs actual per task and per phase ---------- */
 
   function renderCost(panel) {
@@ -638,6 +664,10 @@
       el("td", "n", fmtInt(RUN.tokens)), el("td", "n", fmtCost(RUN.estimated_cost_usd)), el("td", "n", fmtCost(RUN.cost_usd)),
       el("td", "n", "—"), el("td")]));
     chunked(body, rows.length, (i) => rows[i](), panel);
+    if ((RUN.requirements || []).length) {
+      panel.appendChild(el("h3", null, "Requirements"));
+      panel.appendChild(requirementTable(RUN.requirements));
+    }
     panel.appendChild(el("p", "empty", "Estimates are the dry-run estimate made before each task's first call " +
       "(prompt tokens counted, output estimated from the declared files). The total row includes planning."));
   }

@@ -73,6 +73,19 @@ def summary_line(result: RunResult, *, count_unreached: bool = False) -> str:
     )
 
 
+def requirement_lines(result: RunResult) -> list[str]:
+    """``requirements: 2/3 done`` and the boxes this run ticked or unticked."""
+    if not result.requirements:
+        return []
+    done = sum(1 for row in result.requirements if row.done)
+    lines = [f"requirements: {done}/{len(result.requirements)} done"]
+    if result.ticked:
+        lines.append(f"REQUIREMENTS.md: ticked {', '.join(result.ticked)}")
+    if result.unticked:
+        lines.append(f"REQUIREMENTS.md: unticked {', '.join(result.unticked)}")
+    return lines
+
+
 def print_summary(console: Console, result: RunResult, verbosity: int = NORMAL) -> None:
     """The table (when tasks ran), the totals line, and the outcome."""
     width = max(console.width, 60)
@@ -81,6 +94,8 @@ def print_summary(console: Console, result: RunResult, verbosity: int = NORMAL) 
         console.print(summary_table(result))
     line = summary_line(result, count_unreached=True)
     console.print(Text(line, style="bold"), soft_wrap=True)
+    for line in requirement_lines(result):
+        console.print(Text(line), soft_wrap=True)
     if result.trace_path and verbosity != QUIET:
         for line in fold(f"trace: {result.trace_path}", width, "", "  "):
             console.print(Text(line), soft_wrap=True)

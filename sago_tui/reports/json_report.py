@@ -29,6 +29,10 @@ ISO 8601 with a UTC offset::
         "verify": {"command": "python -c …", "passed": false | true | null,
                    "exit_code": 1 | null, "timed_out": false,
                    "output_tail": "last lines of stdout+stderr (failed tasks)"}
+      }],
+      "requirements": [{
+        "id": "REQ-2", "text": "…", "done": false, "checked": false,
+        "tasks": [{"id": "2.1", "status": "passed" | "failed" | "skipped" | "pending"}]
       }]
     }
 
@@ -39,6 +43,9 @@ a task's ``tokens``/``cost_usd`` only its own calls. ``cached_tokens`` are the i
 tokens the provider served from its prompt cache (part of ``tokens``, priced at the
 cache-read cost; DESIGN.md §13). ``verify.passed`` is ``null``
 when the command did not run in this run (cached, skipped, not run, no verify).
+``requirements`` lists REQUIREMENTS.md's requirements with the tasks that name them in
+``reqs=`` (``[]`` when the plan names none); ``done`` is true when all its tasks passed,
+``checked`` is its box in REQUIREMENTS.md after the run.
 """
 
 from __future__ import annotations
@@ -113,6 +120,7 @@ def report_document(report: RunReport) -> dict[str, Any]:
             "duration_s": report.duration_s,
         },
         "tasks": [_task(task) for task in report.tasks],
+        "requirements": report.requirements,
     }
 
 

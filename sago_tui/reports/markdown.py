@@ -102,6 +102,13 @@ def render_markdown(report: RunReport) -> str:
             "",
         ]
     lines.append(f"**Totals:** {inline(totals_line(report))}")
+    if report.requirements:
+        done = [str(row["id"]) for row in report.requirements if row.get("done") is True]
+        left = [str(row["id"]) for row in report.requirements if row.get("done") is not True]
+        text = f"{len(done)}/{len(report.requirements)} done"
+        if left:
+            text += f" · not done: {', '.join(left)}"
+        lines += ["", f"**Requirements:** {inline(text)}"]
     if not ok and report.reason:
         lines += ["", f"**Result:** {inline(report.reason)}"]
     for task in report.tasks:

@@ -72,6 +72,8 @@ class RunReport:
     tasks: list[TaskReport] = field(default_factory=list)
     sandbox: str = ""  # how verify commands ran (DESIGN.md §14)
     cached_tokens: int = 0  # prompt tokens served by the provider's prompt cache
+    # Per requirement: {"id", "text", "tasks": [{"id", "status"}], "done", "checked"}.
+    requirements: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def exit_status(self) -> str:
@@ -103,6 +105,13 @@ def _reason(status: str, error: str, reason: str, run_reason: str) -> str:
     return flat(reason)
 
 
+def _box_after(req_id: str, checked: bool, result: RunResult) -> bool:
+    """Whether the requirement's box is ticked once the run has synced the boxes."""
+    if req_id in result.ticked:
+        return True
+    return False if req_id in result.unticked else checked
+
+
 def build_report(
     result: RunResult, recorder: RunRecorder, project_root: Path, redactor: Redactor
 ) -> RunReport:
@@ -125,6 +134,16 @@ def build_report(
         hostname=socket.gethostname() or "localhost",
         sandbox=recorder.sandbox,
         cached_tokens=result.cached_tokens,
+        requirements=[
+            {
+                "id": row.id,
+                "text": flat(row.text),
+                "tasks": [{"id": task_id, "status": status} for task_id, status in row.tasks],
+                "done": row.done,
+                "checked": _box_after(row.id, row.checked, result),
+            }
+            for row in result.requirements
+        ],
     )
     plan_tasks = result.plan.tasks if result.plan is not None else []
     by_id = {t.id: t for t in plan_tasks}

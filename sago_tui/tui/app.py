@@ -68,6 +68,7 @@ from sago_tui.tui.project_control import ProjectController
 from sago_tui.tui.run_control import RunController
 from sago_tui.tui.task_views import Session
 from sago_tui.tui.ui_state import Phase
+from sago_tui.tui.update_control import PlanUpdateProposed, UpdateController
 from sago_tui.tui.widgets.app_tabs import AppTabs
 from sago_tui.tui.widgets.cost_table import CostTable
 from sago_tui.tui.widgets.feed import Feed
@@ -117,6 +118,7 @@ class SagoApp(AppActions, App[int]):
         self.plan_ctl = PlanController(self.session, self.engine, self)
         self.run_ctl = RunController(self.session, self.engine, self)
         self.project_ctl = ProjectController(self.session, self.engine, self)
+        self.update_ctl = UpdateController(self)
         self.dispatch = Dispatcher(self)
         self.gc = GcTuning()
         self.snapshot = ProjectSnapshot(initialized=False)
@@ -273,6 +275,7 @@ class SagoApp(AppActions, App[int]):
     def show_loaded_project(self, message: ProjectLoaded) -> None:
         """The loader worker read the project."""
         self.project_ctl.loaded(message.snapshot)
+        self.update_ctl.refresh()
         self.history.project_opened()  # wiring: the last run, once, on reopen
 
     @on(ReloadRequested)
@@ -350,8 +353,14 @@ class SagoApp(AppActions, App[int]):
 
     @on(SpecSaved)
     def confirm_saved_spec(self, message: SpecSaved) -> None:
-        """A spec file was written."""
+        """A spec file was written: its drift from PLAN.md's snapshot shows at once."""
         self.say(f"Saved {message.name}.", "success")
+        self.update_ctl.spec_saved(message.name)
+
+    @on(PlanUpdateProposed)
+    def review_plan_update(self, message: PlanUpdateProposed) -> None:
+        """The update job's worker waits for the plan diff to be reviewed."""
+        self.update_ctl.review(message)
 
     @on(SettingsSaved)
     def apply_saved_settings(self, message: SettingsSaved) -> None:

@@ -29,6 +29,8 @@ class AppActions:
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that cannot act now (footer and palette alike)."""
         app, session = self._app, self._app.session
+        if action == "update_plan" and not app.replay_mode:
+            return app.update_ctl.offered()
         return availability(
             action,
             parameters,
@@ -76,6 +78,14 @@ class AppActions:
     def action_generate_plan(self) -> None:
         """g: generate PLAN.md (confirming first if one exists)."""
         self._flow(self._app.run_ctl.confirm_generate, "dialog")
+
+    def action_update_plan(self) -> None:
+        """``u``: update PLAN.md for the spec's changes, after a plan-diff review."""
+        self._app.update_ctl.start()
+
+    def action_show_requirements(self) -> None:
+        """``t``: the requirements and their tasks."""
+        self._app.update_ctl.show_requirements()
 
     def action_approve_all(self) -> None:
         """A: approve every task not skipped, and run."""

@@ -27,6 +27,7 @@ from sago_tui.core.events import (
     WorkflowFinished,
     WorkflowStarted,
 )
+from sago_tui.core.spec_events import RequirementsChecked
 from sago_tui.core.text import one_line, tail_lines
 from sago_tui.tui.formatting import (
     cached_note,
@@ -61,7 +62,9 @@ def _verify(event: VerifyRan) -> Content:
 def entry_content(event: Event) -> Content | None:
     """The styled line for ``event``; None for events the Feed does not list."""
     match event:
-        case WorkflowStarted() | PlanGenerated() | CacheMiss() | Compressed():
+        case (
+            WorkflowStarted() | PlanGenerated() | CacheMiss() | Compressed() | RequirementsChecked()
+        ):
             return _line("·", "$text-muted", summary(event))
         case WorkflowFinished():
             style = "$success" if event.success else "$error"

@@ -32,6 +32,7 @@ from sago_tui.core.events import (
     WorkflowFinished,
     WorkflowStarted,
 )
+from sago_tui.core.spec_events import RequirementsChecked
 from sago_tui.core.text import one_line
 
 STATUS_ICONS: dict[str, str] = {
@@ -193,6 +194,9 @@ def summary(event: Event) -> str:
             return one_line(event.message, 160)
         case GenericEvent():
             return event.kind
+        case RequirementsChecked():
+            done = sum(1 for row in event.requirements if row.get("done") is True)
+            return f"requirements: {done}/{len(event.requirements)} done"
     return event.event_type
 
 

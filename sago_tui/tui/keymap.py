@@ -123,6 +123,22 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Plan",
         short="Generate",
     ),
+    KeyAction(
+        "u",
+        "update_plan",
+        "Update plan",
+        "Update PLAN.md for the spec's changes, keeping unaffected tasks",
+        "Plan",
+        short="Update",
+    ),
+    KeyAction(
+        "t",
+        "show_requirements",
+        "Requirements",
+        "Each requirement of REQUIREMENTS.md: its tasks and whether it is done",
+        "Plan",
+        footer=False,
+    ),
     KeyAction("a", "approve_task", "Approve", "Approve the selected task", "Plan", scope="plan"),
     KeyAction(
         "s", "skip_task", "Skip", "Skip (or un-skip) the selected task", "Plan", scope="plan"

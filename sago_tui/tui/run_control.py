@@ -272,11 +272,13 @@ class RunController:
 
 
 def _title(job: str) -> str:
-    return {"plan": "Planning", "spec": "Drafting"}.get(job, "Run")
+    return {"plan": "Planning", "spec": "Drafting", "update": "Plan update"}.get(job, "Run")
 
 
 def _success_text(job: str) -> str:
     return {
         "plan": "PLAN.md generated — review it, then A approves all and runs.",
         "spec": "Spec drafted — review PROJECT.md and REQUIREMENTS.md in the Spec tab.",
+        "update": "Plan update finished — the Plan tab shows PLAN.md as it is now; r runs it "
+        "(kept tasks stay cached).",
     }.get(job, "Run finished: every task passed.")

@@ -21,6 +21,7 @@ from sago_tui.core.events import (
     WorkflowFinished,
     WorkflowStarted,
 )
+from sago_tui.core.spec_events import RequirementsChecked
 from sago_tui.export.schema_docs import TASK_SCOPE
 
 T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC).timestamp()
@@ -114,6 +115,12 @@ def every_event_records(text: str = "", task_id: str = "1.1") -> list[dict[str, 
                 setattr(event, f.name, [text])
         if isinstance(event, CacheHit) and not text:
             event.key = "k" * 64
+        if isinstance(event, RequirementsChecked):  # nested strings go through the renderer too
+            word = text or "Count words"
+            event.requirements = [
+                {"id": "REQ-1", "text": word, "tasks": [["1.1", "passed"]], "done": True},
+                {"id": text or "REQ-2", "text": word, "tasks": [[word, word]], "done": False},
+            ]
         events.append(event)
     events.sort(key=lambda e: e.event_type == "workflow_end")  # the end goes last
     return [clock.record(event, float(at)) for at, event in enumerate(events)]

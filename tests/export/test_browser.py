@@ -103,6 +103,25 @@ def test_every_event_type_has_its_own_item(browser: Browser, tmp_path: Path) -> 
     assert browser.console_errors() == []
 
 
+def test_requirements_show_in_the_cost_tab_and_their_event(
+    browser: Browser, tmp_path: Path
+) -> None:
+    page(browser, every_event_records(HOSTILE), tmp_path / "reqs.html")
+    js(browser, "document.querySelector('[data-tab=cost]').click();")
+    rows = js(browser, """
+        return [...document.querySelectorAll('#tab-cost table.reqs tr')].map(r =>
+            [...r.children].map(c => c.textContent));
+    """)  # fmt: skip
+    assert rows[0] == ["Requirement", "Done", "Tasks"]
+    assert rows[1] == [f"REQ-1 {HOSTILE}", "done", "1.1 passed"]
+    assert rows[2][1] == "not done" and rows[2][2] == f"{HOSTILE} {HOSTILE}"
+    assert browser.evaluate("document.title") == TITLE  # nothing in it ran
+    js(browser, "document.querySelectorAll('.card > .head').forEach(h => h.click());")
+    what = js(browser, "return document.querySelector('.item-requirements .what').textContent;")
+    assert what == "1/2 requirements done"
+    assert browser.console_errors() == []
+
+
 def test_sample_run_feed_timeline_cost_and_log(browser: Browser, tmp_path: Path) -> None:
     records = sample_records()
     page(browser, records, tmp_path / "demo.html", title="demo")

@@ -100,6 +100,13 @@ def test_markdown_escaping() -> None:
     assert "````text\n$ python -c 'import x'\n```inner```\n````" in text
 
 
+def test_markdown_names_the_requirements_not_done() -> None:
+    summary = report(tasks=[failed_task("x")])
+    summary.requirements = [{"id": "REQ-1", "done": True}, {"id": "REQ-2", "done": False}]
+    assert "**Requirements:** 1/2 done · not done: REQ-2" in render_markdown(summary)
+    assert "Requirements" not in render_markdown(report(tasks=[failed_task("x")]))
+
+
 def test_write_reports_never_raises_and_reports_what_failed(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")

@@ -24,6 +24,7 @@ HEADLESS_SILENT = {
     "file_read": "one line per read is noise in CI logs",
     "llm_request": "the finished llm_call has the numbers",
     "llm_delta": "streamed text is never printed",
+    "requirements": "the run's summary prints requirement progress and the boxes it ticked",
 }
 
 

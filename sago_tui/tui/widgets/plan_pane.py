@@ -19,6 +19,7 @@ from sago_tui.tui.messages import ReviewKeyPressed
 from sago_tui.tui.task_views import Session
 from sago_tui.tui.widgets.approval_bar import ApprovalBar
 from sago_tui.tui.widgets.connecting import ConnectingSpinner
+from sago_tui.tui.widgets.drift_banner import DriftBanner
 from sago_tui.tui.widgets.plan_stream import PlanStream
 from sago_tui.tui.widgets.plan_tree import PlanTree
 from sago_tui.tui.widgets.task_detail import TaskDetail
@@ -34,12 +35,14 @@ class PlanPane(Vertical):
         self.session = session
         # Built here so the app holds direct references (no DOM queries per frame).
         self.bar = ApprovalBar()
+        self.drift_banner = DriftBanner()
         self.plan_tree = PlanTree(session)
         self.task_detail = TaskDetail(session)
         self.stream = PlanStream()
         self.connecting = ConnectingSpinner(lambda: self.stream.chars > 0, id="plan-connecting")
 
     def compose(self) -> ComposeResult:
+        yield self.drift_banner
         yield self.bar
         with ContentSwitcher(initial="plan-empty", id="plan-switcher"):
             yield Static("Loading PLAN.md…", id="plan-empty", classes="empty-state")

@@ -93,6 +93,8 @@ class TaskDetail(VerticalScroll):
         ]  # fmt: skip
         if task.depends_on:
             parts += [("  ·  depends on ", "$text-muted"), ", ".join(task.depends_on)]
+        if task.reqs:
+            parts += [("  ·  serves ", "$text-muted"), ", ".join(task.reqs)]
         if view.mark:
             parts += [("  ·  review: ", "$text-muted"), view.mark]
         return Content.assemble(*parts)
