@@ -8,11 +8,13 @@ sago.toml.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from sago_tui.commands.common import flags_from_args, settings_for
-from sago_tui.core.errors import UsageError
+from sago_tui.core.errors import ProjectError, UsageError
+from sago_tui.core.lock import ProjectLocked, project_lock
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
 
@@ -37,8 +39,18 @@ def launch(
     from sago_tui.tui.app import SagoApp
     from sago_tui.tui.app_config import AppConfig
 
-    app = SagoApp(project, settings, AppConfig(flags=dict(flags), start_run=start_run))
-    code = app.run()
+    with contextlib.ExitStack() as stack:
+        read_only = ""
+        # A folder that is not a project yet gets no .planning/ just for being looked at.
+        if project.is_initialized() or project.planning_dir.is_dir():
+            try:
+                stack.enter_context(project_lock(project.planning_dir, "app"))
+            except ProjectLocked as exc:
+                read_only, start_run = exc.message, False
+            except ProjectError:
+                pass  # an unwritable project: the app says so when a job tries to write
+        config = AppConfig(flags=dict(flags), start_run=start_run, read_only=read_only)
+        code = SagoApp(project, settings, config).run()
     return int(code or 0)
 
 

@@ -12,6 +12,7 @@ from sago_tui.commands.common import confirm, open_project, settings_for, stdout
 from sago_tui.core.approval import save_approval
 from sago_tui.core.bus import EventBus
 from sago_tui.core.errors import PlanError
+from sago_tui.core.lock import project_lock
 from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.plan import Plan
 from sago_tui.core.plan_parser import load_plan
@@ -55,6 +56,11 @@ def approve(project: Project, console: Console) -> int:
 def main(args: argparse.Namespace) -> int:
     """Generate PLAN.md from the spec; ``--approve`` approves it."""
     project = open_project(args.path)
+    with project_lock(project.planning_dir, "plan"):
+        return _plan_locked(project, args)
+
+
+def _plan_locked(project: Project, args: argparse.Namespace) -> int:
     console = stdout_console()
     regenerate = args.force or bool(args.feedback)
     if args.approve and not regenerate and project.plan_path.exists():

@@ -24,6 +24,7 @@ from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.errors import ExitCode
 from sago_tui.core.events import Event, PlanGenerated
+from sago_tui.core.lock import project_lock
 from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.outcome import RunResult
 from sago_tui.core.project import Project
@@ -125,7 +126,23 @@ def run_headless(
     force_plan: bool = False,
     reports: ReportOptions | None = None,
 ) -> int:
-    """Run the orchestrator with the line printer; returns the exit code."""
+    """Run the orchestrator with the line printer; returns the exit code.
+
+    The project's lock is held throughout: a second writer stops at once (exit 2).
+    """
+    with project_lock(project.planning_dir, command):
+        return _run_locked(project, settings, console, command, verbosity, force_plan, reports)
+
+
+def _run_locked(
+    project: Project,
+    settings: Settings,
+    console: Console,
+    command: str,
+    verbosity: int,
+    force_plan: bool,
+    reports: ReportOptions | None,
+) -> int:
     configure_logging(settings.log_level)
     key = settings.llm.api_key.get() if settings.llm.api_key else ""
     redactor = Redactor.from_environment(extra=[key] if key else [])

@@ -7,6 +7,7 @@ and exit with :attr:`SagoError.exit_code` instead of showing a traceback.
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -99,3 +100,17 @@ class Cancelled(SagoError):
 
     def __init__(self, message: str = "interrupted") -> None:
         super().__init__(message)
+
+
+class DiskFull(SagoError):
+    """A write failed because the disk (or the user's quota) is full; the run stops (exit 1)."""
+
+    exit_code = ExitCode.TASK_FAILED
+
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for an ``OSError`` saying no space (or quota) is left."""
+    return isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS

@@ -8,16 +8,18 @@ already in flight finish and are recorded.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 import traceback
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cache import TaskCache
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.context import ProjectContext
-from sago_tui.core.errors import BudgetExceeded, Cancelled, LLMError, SagoError
+from sago_tui.core.errors import BudgetExceeded, Cancelled, DiskFull, LLMError, SagoError
 from sago_tui.core.events import (
     CacheHit,
     CacheMiss,
@@ -64,6 +66,7 @@ class RunLoop:
         self.cancel = cancel
         self.rerun: set[str] = set()
         self._lock = threading.Lock()
+        self._started: dict[str, float] = {}  # task id -> monotonic start (for failed tasks)
         self._wave = {t.id: n for n, wave in enumerate(compute_waves(plan), 1) for t in wave}
         # Cached tasks already shown as passed need no STATE.md rewrite (fast cached re-runs).
         self._passed_before = {
@@ -114,7 +117,8 @@ class RunLoop:
     ) -> tuple[TaskOutcome, SagoError | None]:
         try:
             return future.result(), None
-        except (LLMError, BudgetExceeded, Cancelled) as exc:
+        except (LLMError, BudgetExceeded, Cancelled, DiskFull) as exc:
+            # A full disk stops the run like an outage: every next write would fail too.
             return self._interrupted(task, exc), exc
         except Exception as exc:
             # A write that failed (disk full) or a bug: the task fails with the reason
@@ -126,36 +130,43 @@ class RunLoop:
                 message = f"internal error: {type(exc).__name__}: {exc}"
             kind = "internal" if not isinstance(exc, SagoError) else type(exc).__name__
             self.bus.emit(ErrorOccurred(task_id=task.id, message=message, error_type=kind))
-            self.state.record(
-                task.id,
-                task.name,
-                TaskStatus.FAILED,
-                error=message,
-                detail="".join(detail).splitlines()[-20:],
-            )
-            self.cache.invalidate(task.id)
-            outcome = TaskOutcome(task.id, task.name, FAILED, error=message)
-            outcome.detail = "".join(detail).splitlines()[-20:]
+            lines = "".join(detail).splitlines()[-20:]
+            self._record_failure(task, message, lines)
+            outcome = self._failed_outcome(task, FAILED, message)
+            outcome.detail = lines
             self._finished(task, outcome)
             return outcome, None
+
+    def _failed_outcome(self, task: Task, status: str, message: str) -> TaskOutcome:
+        """A task that ended in an exception, with the tokens and time it did spend."""
+        totals = self.gateway.ledger.for_task(task.id)
+        started = self._started.get(task.id)
+        return TaskOutcome(
+            task.id, task.name, status, error=message, reason=message,
+            tokens=totals.total_tokens, cost_usd=totals.cost_usd,
+            duration_s=time.monotonic() - started if started is not None else 0.0,
+        )  # fmt: skip
+
+    def _record_failure(self, task: Task, message: str, detail: Sequence[str] = ()) -> None:
+        """STATE.md and the cache learn of a failure; a full disk cannot stop the report."""
+        with contextlib.suppress(DiskFull):
+            self.state.record(task.id, task.name, TaskStatus.FAILED, error=message, detail=detail)
+        self.cache.invalidate(task.id)
 
     def _interrupted(self, task: Task, exc: SagoError) -> TaskOutcome:
         """The task was cut short by a provider error, the budget or a cancel."""
         totals = self.gateway.ledger.for_task(task.id)
-        made_calls = totals.calls > 0 or isinstance(exc, LLMError)
+        made_calls = totals.calls > 0 or isinstance(exc, LLMError | DiskFull)
         status = FAILED if made_calls and not isinstance(exc, Cancelled) else NOT_RUN
-        outcome = TaskOutcome(
-            task.id, task.name, status, error=exc.message, reason=exc.message,
-            tokens=totals.total_tokens, cost_usd=totals.cost_usd,
-        )  # fmt: skip
+        outcome = self._failed_outcome(task, status, exc.message)
         if status == FAILED:
-            self.state.record(task.id, task.name, TaskStatus.FAILED, error=exc.message)
-            self.cache.invalidate(task.id)
+            self._record_failure(task, exc.message)
         self._finished(task, outcome)
         return outcome
 
     def _run_task(self, task: Task) -> TaskOutcome:
         self.cancel.raise_if_cancelled()
+        self._started[task.id] = time.monotonic()
         if self.options.use_cache:
             with self._lock:
                 rerun = set(self.rerun)

@@ -117,6 +117,10 @@ class SagoApp(AppActions, App[int]):
         self.set_interval(1.0, lambda: self.header.show(self.session))
         self.cost_table.max_cost = self.settings.run.max_cost
         self.project_ctl.reload()
+        if self.config.read_only:  # another process writes the project: view only
+            banner = f"Read-only: {self.config.read_only}."
+            self.say(banner, "warning")
+            self.notify(banner, severity="warning", timeout=3600)
 
     def on_unmount(self) -> None:
         """However the app ends, the engine job is told to stop (its thread then ends)."""
