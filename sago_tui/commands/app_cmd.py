@@ -32,6 +32,21 @@ def flags_from_settings(settings: Settings) -> dict[str, object]:
     return flags
 
 
+def lock_for_app(stack: contextlib.ExitStack, project: Project) -> str:
+    """Hold the project's lock on ``stack``; returns why the app must stay read-only ("": it
+    may write), i.e. another process holds the lock."""
+    # A folder that is not a project yet gets no .planning/ just for being looked at.
+    if not (project.is_initialized() or project.planning_dir.is_dir()):
+        return ""
+    try:
+        stack.enter_context(project_lock(project.planning_dir, "app"))
+    except ProjectLocked as exc:
+        return exc.message
+    except ProjectError:
+        pass  # an unwritable project: a job that tries to write says so
+    return ""
+
+
 def launch(
     project: Project, settings: Settings, *, flags: dict[str, object], start_run: bool
 ) -> int:
@@ -40,15 +55,8 @@ def launch(
     from sago_tui.tui.app_config import AppConfig
 
     with contextlib.ExitStack() as stack:
-        read_only = ""
-        # A folder that is not a project yet gets no .planning/ just for being looked at.
-        if project.is_initialized() or project.planning_dir.is_dir():
-            try:
-                stack.enter_context(project_lock(project.planning_dir, "app"))
-            except ProjectLocked as exc:
-                read_only, start_run = exc.message, False
-            except ProjectError:
-                pass  # an unwritable project: the app says so when a job tries to write
+        read_only = lock_for_app(stack, project)
+        start_run = start_run and not read_only
         config = AppConfig(flags=dict(flags), start_run=start_run, read_only=read_only)
         code = SagoApp(project, settings, config).run()
     return int(code or 0)

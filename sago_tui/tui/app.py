@@ -118,9 +118,7 @@ class SagoApp(AppActions, App[int]):
         self.cost_table.max_cost = self.settings.run.max_cost
         self.project_ctl.reload()
         if self.config.read_only:  # another process writes the project: view only
-            banner = f"Read-only: {self.config.read_only}."
-            self.say(banner, "warning")
-            self.notify(banner, severity="warning", timeout=3600)
+            self.say("", "hint")
 
     def on_unmount(self) -> None:
         """However the app ends, the engine job is told to stop (its thread then ends)."""
@@ -139,7 +137,9 @@ class SagoApp(AppActions, App[int]):
         return self.plan_pane.task_detail
 
     def say(self, text: str, level: str = "hint") -> None:
-        """Show ``text`` on the status line."""
+        """Show ``text`` on the status line (read-only: the reason replaces every hint)."""
+        if self.config.read_only and level == "hint":
+            text, level = f"Read-only: {self.config.read_only}.", "warning"
         self.status_line.say(text, level)
 
     def show_tab(self, name: str) -> None:
