@@ -27,6 +27,8 @@ from sago_tui.core.llm_types import LLMClient, LLMRequest, LLMResponse
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.text import preview, valid_unicode
 
+_BUDGET_POLL_S = 0.1  # a call waiting for the budget looks at the cancel token this often
+
 
 @dataclass
 class CallTotals:
@@ -97,7 +99,7 @@ class LLMGateway:
         self.max_cost = max_cost
         self.redactor = redactor or Redactor(())
         self.cancel = cancel or CancelToken()
-        self._budget_lock = threading.Lock()
+        self._budget = threading.Condition()
         self._reserved = 0.0
 
     @property
@@ -146,6 +148,7 @@ class LLMGateway:
                 request, on_delta=on_delta, cancel=self.cancel, on_retry=on_retry
             )
         except LLMError as exc:
+            self._release(reserved)
             self.bus.emit(
                 ErrorOccurred(
                     task_id=task_id,
@@ -155,12 +158,16 @@ class LLMGateway:
                 )
             )
             raise
-        finally:
+        except BaseException:
             self._release(reserved)
+            raise
         content = valid_unicode(response.content)  # JSON may carry "\ud800": not writable
         if content != response.content:
             response = dataclasses.replace(response, content=content)
         self.ledger.add(task_id, response)
+        # Released only once the real cost is in the ledger: a call waiting for room
+        # never sees the money neither spent nor held.
+        self._release(reserved)
         self.bus.emit(
             LLMCalled(
                 task_id=task_id,
@@ -182,31 +189,43 @@ class LLMGateway:
         return response
 
     def _reserve(self, request: LLMRequest, estimate_usd: float | None) -> float:
-        """Check the budget, counting calls already in flight (parallel tasks)."""
+        """Hold ``estimate_usd`` of the budget for this call.
+
+        Calls in flight (parallel tasks) hold their estimates too. When only those
+        holds stand in the way, wait for them to settle (their real cost is usually
+        lower) and go ahead if the settled spend plus this call still fits.
+        """
         if self.max_cost is None or estimate_usd is None:
             return 0.0
-        with self._budget_lock:
-            spent = self.ledger.spent_usd
-            if spent + self._reserved + estimate_usd > self.max_cost:
-                self.bus.emit(
-                    BudgetStopped(
-                        task_id=request.task_id,
-                        spent_usd=round(spent, 6),
-                        next_estimate_usd=round(estimate_usd, 6),
-                        max_cost_usd=self.max_cost,
-                        purpose=request.purpose,
-                    )
-                )
-                raise BudgetExceeded(
-                    f"budget reached: spent ${spent:.4f} of ${self.max_cost:.2f}; "
-                    f"the next call ({request.purpose}"
-                    + (f" for task {request.task_id}" if request.task_id else "")
-                    + f") is estimated at ${estimate_usd:.4f}"
-                )
-            self._reserved += estimate_usd
-            return estimate_usd
+        with self._budget:
+            while True:
+                spent = self.ledger.spent_usd
+                if spent + self._reserved + estimate_usd <= self.max_cost:
+                    self._reserved += estimate_usd
+                    return estimate_usd
+                if self._reserved <= 0 or spent + estimate_usd > self.max_cost:
+                    break
+                self._budget.wait(timeout=_BUDGET_POLL_S)  # woken by a settling call
+                self.cancel.raise_if_cancelled()
+            held = max(self._reserved, 0.0)
+        self.bus.emit(
+            BudgetStopped(
+                task_id=request.task_id,
+                spent_usd=round(spent, 6),
+                next_estimate_usd=round(estimate_usd, 6),
+                max_cost_usd=self.max_cost,
+                purpose=request.purpose,
+            )
+        )
+        target = f"{request.purpose}" + (f" for task {request.task_id}" if request.task_id else "")
+        raise BudgetExceeded(
+            f"budget reached: spent ${spent:.4f} of ${self.max_cost:.2f}"
+            + (f", ${held:.4f} held by calls in flight" if held else "")
+            + f"; the next call ({target}) is estimated at ${estimate_usd:.4f}"
+        )
 
     def _release(self, amount: float) -> None:
         if amount:
-            with self._budget_lock:
+            with self._budget:
                 self._reserved -= amount
+                self._budget.notify_all()
