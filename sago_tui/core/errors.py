@@ -62,7 +62,8 @@ class LLMError(SagoError):
     ``kind`` is one of ``auth``, ``quota``, ``rate_limit``, ``unreachable``,
     ``timeout``, ``server``, ``bad_request``, ``bad_response``, ``truncated``,
     ``no_recording``. ``retryable`` tells the client's retry loop whether
-    another attempt could succeed.
+    another attempt could succeed. ``partial`` is the text received before a
+    streamed answer was cut off (kept under ``.planning/raw/``).
     """
 
     exit_code = ExitCode.PROVIDER_ERROR
@@ -74,11 +75,13 @@ class LLMError(SagoError):
         kind: str = "server",
         retryable: bool = False,
         retry_after: float | None = None,
+        partial: str = "",
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.retryable = retryable
         self.retry_after = retry_after
+        self.partial = partial
 
 
 class BudgetExceeded(SagoError):

@@ -11,10 +11,13 @@ from __future__ import annotations
 import dataclasses
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
+from sago_tui.core.atomic import atomic_write_text
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
-from sago_tui.core.errors import BudgetExceeded, LLMError
+from sago_tui.core.errors import BudgetExceeded, DiskFull, LLMError
 from sago_tui.core.events import (
     BudgetStopped,
     ErrorOccurred,
@@ -92,8 +95,10 @@ class LLMGateway:
         max_cost: float | None = None,
         redactor: Redactor | None = None,
         cancel: CancelToken | None = None,
+        raw_dir: Path | None = None,
     ) -> None:
         self.client = client
+        self.raw_dir = raw_dir  # where the text of an answer cut short is kept
         self.bus = bus
         self.ledger = ledger or CostLedger()
         self.max_cost = max_cost
@@ -149,6 +154,8 @@ class LLMGateway:
             )
         except LLMError as exc:
             self._release(reserved)
+            if exc.partial:
+                self._keep_partial(request, agent, exc.partial)
             self.bus.emit(
                 ErrorOccurred(
                     task_id=task_id,
@@ -187,6 +194,24 @@ class LLMGateway:
             )
         )
         return response
+
+    def _keep_partial(self, request: LLMRequest, agent: str, text: str) -> None:
+        """Save the text of an answer the total cap cut off, and say where."""
+        if self.raw_dir is None:
+            return
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.raw_dir / f"cut-{request.task_id or request.purpose}-{stamp}.md"
+        try:
+            atomic_write_text(path, self.redactor.redact(text))
+        except (OSError, DiskFull):
+            return  # the error itself is reported; the partial text is a bonus
+        self.bus.emit(
+            WarningIssued(
+                task_id=request.task_id,
+                agent=agent,
+                message=f"the partial answer ({len(text):,} characters) is kept in {path}",
+            )
+        )
 
     def _reserve(self, request: LLMRequest, estimate_usd: float | None) -> float:
         """Hold ``estimate_usd`` of the budget for this call.

@@ -106,12 +106,16 @@ def _stream_outcome(
         chunk_prompt, chunk_completion = _usage(chunk)
         if chunk_prompt is not None:  # the usage chunk comes last, with no choices
             prompt, completion = chunk_prompt, chunk_completion
+        beat = True  # any chunk shows the stream is alive (the idle timeout restarts)
         for choice in getattr(chunk, "choices", None) or []:
             text = getattr(choice.delta, "content", None)
             if text:
                 parts.append(text)
                 out.put(("delta", text))
+                beat = False
             finish = getattr(choice, "finish_reason", None) or finish
+        if beat:
+            out.put(("beat", ""))
     return _Outcome("".join(parts), finish, prompt, completion, model)
 
 
@@ -126,6 +130,59 @@ def _run_call(
             out.put(("done", outcome))
     except BaseException as exc:  # delivered to the caller's thread, which classifies it
         out.put(("error", exc))
+
+
+class _Clock:
+    """The deadlines of one attempt.
+
+    Non-streamed: ``timeout`` for the whole answer. Streamed: ``first_token_wait`` for
+    the first chunk, then ``idle_wait`` between chunks, so a slow but steady model is
+    never cut; ``total_timeout`` (optional) caps the whole answer, not retried.
+    """
+
+    def __init__(self, settings: LLMSettings) -> None:
+        self.settings = settings
+        self.started = time.monotonic()
+        self.parts: list[str] = []
+        self.chunks = 0
+        first = settings.first_token_wait if settings.stream else settings.timeout
+        self.deadline = self.started + first
+        cap = settings.total_timeout if settings.stream else None
+        self.cap = self.started + cap if cap else float("inf")
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def remaining(self) -> float:
+        return min(self.deadline, self.cap) - time.monotonic()
+
+    def received(self, text: str) -> None:
+        self.chunks += 1
+        if text:
+            self.parts.append(text)
+        if self.settings.stream:
+            self.deadline = time.monotonic() + self.settings.idle_wait
+
+    def expired(self, model: str) -> LLMError:
+        settings, received = self.settings, sum(len(p) for p in self.parts)
+        prefix = f"LLM provider error (timeout) from {model}: "
+        if time.monotonic() >= self.cap:
+            return LLMError(
+                f"{prefix}the answer was cut at the total cap of {settings.total_timeout:g} s "
+                f"(LLM_TOTAL_TIMEOUT) after {received:,} characters",
+                kind="timeout",
+                partial="".join(self.parts),
+            )
+        if not settings.stream:
+            why = f"no complete answer within {settings.timeout:g} s (LLM_TIMEOUT)"
+        elif not self.chunks:
+            why = f"no first token within {settings.first_token_wait:g} s (LLM_FIRST_TOKEN_TIMEOUT)"
+        else:
+            why = (
+                f"the stream stalled: nothing for {settings.idle_wait:g} s after "
+                f"{received:,} characters (LLM_IDLE_TIMEOUT)"
+            )
+        return LLMError(prefix + why, kind="timeout", retryable=True)
 
 
 class LiteLLMClient:
@@ -182,7 +239,12 @@ class LiteLLMClient:
             "messages": request.as_messages(),
             "temperature": settings.temperature,
             "max_tokens": request.max_tokens or settings.max_tokens,
-            "timeout": settings.timeout,
+            # Streamed: the socket may wait as long as our own first-token/idle clocks.
+            "timeout": (
+                max(settings.first_token_wait, settings.idle_wait)
+                if settings.stream
+                else settings.timeout
+            ),
             "num_retries": 0,  # our loop retries, with cancellable waits
             "max_retries": 0,  # and neither does the openai SDK underneath
             "stream": settings.stream,
@@ -205,8 +267,7 @@ class LiteLLMClient:
         settings = self._settings
         # Import (seconds, once) before the clock starts: it is not the provider's latency.
         _load_litellm()
-        started = time.monotonic()
-        deadline = started + settings.timeout
+        clock = _Clock(settings)
         out: queue.Queue[tuple[str, Any]] = queue.Queue()
         stop = threading.Event()
         worker = threading.Thread(
@@ -220,25 +281,21 @@ class LiteLLMClient:
             while True:
                 if cancel is not None and cancel.cancelled:
                     raise Cancelled(cancel.reason or "interrupted")
-                remaining = deadline - time.monotonic()
+                remaining = clock.remaining()
                 if remaining <= 0:
-                    raise LLMError(
-                        f"LLM provider error (timeout) from {self.model}: "
-                        f"no complete answer within {settings.timeout:g} s",
-                        kind="timeout",
-                        retryable=True,
-                    )
+                    raise clock.expired(self.model)
                 try:
                     kind, payload = out.get(timeout=min(_POLL_S, remaining))
                 except queue.Empty:
                     continue
-                if kind == "delta":
-                    if on_delta is not None:
+                if kind in ("delta", "beat"):
+                    clock.received(payload)
+                    if payload and on_delta is not None:
                         on_delta(payload)
                 elif kind == "error":
                     raise self._error(payload)
                 else:
-                    return self._response(request, payload, time.monotonic() - started)
+                    return self._response(request, payload, clock.elapsed())
         finally:
             stop.set()  # a finished worker ignores it; an abandoned one stops streaming
 

@@ -194,4 +194,10 @@ def final_error(error: LLMError, attempts: int) -> LLMError:
     message = error.message
     if attempts > 1:
         message = message.replace(": ", f" after {attempts} attempts: ", 1)
-    return LLMError(message, kind=error.kind, retryable=False, retry_after=error.retry_after)
+    return LLMError(
+        message,
+        kind=error.kind,
+        retryable=False,
+        retry_after=error.retry_after,
+        partial=error.partial,
+    )
