@@ -177,7 +177,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sago-tui`` console script; returns the exit code."""
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    from sago_tui.core.errors import ExitCode, SagoError
+    from sago_tui.core.errors import ExitCode, SagoError, more_problems
 
     module = {"headless": "run_cmd", "execute": "run_cmd", "run": "run_cmd", "app": "app_cmd"}
     name = module.get(args.command, f"{args.command}_cmd")
@@ -186,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler.main(args))
     except SagoError as exc:
         print(f"sago-tui: error: {exc.message}", file=sys.stderr)
+        for line in more_problems(getattr(exc, "problems", [])):  # a bad PLAN.md: all errors
+            print(line, file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("sago-tui: interrupted", file=sys.stderr)

@@ -22,7 +22,7 @@ from rich.console import Console
 from sago_tui.commands.common import PipeTolerantConsole, open_project, settings_for
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
-from sago_tui.core.errors import ExitCode
+from sago_tui.core.errors import ExitCode, more_problems
 from sago_tui.core.events import Event, PlanGenerated
 from sago_tui.core.lock import project_lock
 from sago_tui.core.orchestrator import Orchestrator
@@ -164,6 +164,8 @@ def _run_locked(
             # Like every other command's fatal error: one line on stderr, so CI logs and
             # `2>err` see why the run could not go on (bad PLAN.md, provider, budget).
             print(f"sago-tui: error: {one_line(result.reason, 500)}", file=sys.stderr)
+            for line in more_problems(result.problems):  # a bad PLAN.md: every error
+                print(line, file=sys.stderr)
         if reports is not None and reports.wanted:
             report = build_report(result, recorder, project.root, redactor)
             for path in write_reports(report, reports, out=console.file):

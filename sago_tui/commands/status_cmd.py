@@ -51,6 +51,8 @@ def main(args: argparse.Namespace) -> int:
             console.print(f"    {ICONS[task.status]} {task.task_id}: {escape(task.name)}{when}")
             if task.status in ("failed", "skipped") and task.error:
                 console.print(f"        {escape(task.error)}")
+            for entry in task.refused:
+                console.print(f"        refused: {escape(entry)}")
     if failed:
         console.print(
             "\nNext: fix the spec or the code, then `sago-tui run` (passed tasks are cached)."

@@ -56,6 +56,18 @@ class PlanError(SagoError):
         self.problems: list[str] = problems or [message]
 
 
+MAX_LISTED_PROBLEMS = 20
+
+
+def more_problems(problems: list[str]) -> list[str]:
+    """The lines that follow a one-line error whose message quoted ``problems[0]``: the
+    others (up to :data:`MAX_LISTED_PROBLEMS` in all), then how many were left out."""
+    rest = [f"  - {p}" for p in problems[1:MAX_LISTED_PROBLEMS]]
+    if len(problems) > MAX_LISTED_PROBLEMS:
+        rest.append(f"  … and {len(problems) - MAX_LISTED_PROBLEMS} more")
+    return rest
+
+
 class LLMError(SagoError):
     """The LLM provider failed after retries (auth, unreachable, quota, bad answer).
 

@@ -222,7 +222,8 @@ class LiteLLMClient:
                     attempt, self._backoff_base, self._backoff_cap, error.retry_after
                 )
                 reason = f"{error.message} (attempt {attempt} of {attempts})"
-                log.info("LLM request failed, retrying in %.1fs: %s", delay, reason)
+                # DEBUG only: on_retry already shows it (a log line would print it twice).
+                log.debug("LLM request failed, retrying in %.1fs: %s", delay, reason)
                 if on_retry is not None:
                     on_retry(reason, delay)
                 if cancel is not None:
@@ -259,7 +260,12 @@ class LiteLLMClient:
 
     def _error(self, exc: BaseException) -> LLMError:
         key = self._settings.api_key.get() if self._settings.api_key else None
-        return classify(exc, model=self.model, secret=key)
+        error = classify(exc, model=self.model, secret=key)
+        if error.kind == "unreachable":  # "Connection error." alone does not say to what
+            where = self._settings.api_base or "the provider's default URL"
+            error.message = f"{error.message} (connecting to {where})"
+            error.args = (error.message,)
+        return error
 
     def _attempt(
         self, request: LLMRequest, on_delta: DeltaCallback | None, cancel: CancelToken | None

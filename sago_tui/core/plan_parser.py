@@ -58,6 +58,21 @@ def plan_error(issues: list[PlanIssue]) -> PlanError:
     return PlanError(f"PLAN.md has {len(problems)} {noun}: {problems[0]}", problems=problems)
 
 
+def _refuse_nul(text: str, lines: LineCounter) -> None:
+    """A NUL byte (a binary paste, a broken editor) named as such, with its line; the
+    tag scanner would otherwise report a confusing "not closed" further on."""
+    positions = (
+        [index for index, char in enumerate(text) if char == "\x00"] if "\x00" in text else []
+    )
+    if positions:
+        issues = [
+            PlanIssue("error", "a NUL byte (\\0) in the text; PLAN.md must be plain text",
+                      lines.line(pos))
+            for pos in positions[:20]
+        ]  # fmt: skip
+        raise plan_error(issues)
+
+
 def parse_plan(text: str) -> tuple[Plan, list[PlanIssue]]:
     """Parse PLAN.md's text; return the plan and its warnings.
 
@@ -66,6 +81,7 @@ def parse_plan(text: str) -> tuple[Plan, list[PlanIssue]]:
     """
     text = _normalize(text)
     lines = LineCounter(text)
+    _refuse_nul(text, lines)
     try:
         plan, notes = _scan(text, lines)
     except ScanError as exc:

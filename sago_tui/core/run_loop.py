@@ -196,14 +196,15 @@ class RunLoop:
         outcome = self.runner.run(task)
         if outcome.ok:
             self.cache.store(task, inputs)
-            self.state.record(task.id, task.name, TaskStatus.PASSED)
+            self.state.record(task.id, task.name, TaskStatus.PASSED, refused=outcome.refused)
             if self.options.git_commit:
                 self._commit(task, outcome)
         else:
             self.cache.invalidate(task.id)
             self.state.record(
-                task.id, task.name, TaskStatus.FAILED, error=outcome.error, detail=outcome.detail
-            )
+                task.id, task.name, TaskStatus.FAILED,
+                error=outcome.error, detail=outcome.detail, refused=outcome.refused,
+            )  # fmt: skip
         self._finished(task, outcome)
         return outcome
 

@@ -16,7 +16,14 @@ from typing import Any
 from sago_tui.core.atomic import clean_temp_files
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
-from sago_tui.core.errors import DiskFull, ExitCode, LLMError, ProjectError, SagoError
+from sago_tui.core.errors import (
+    DiskFull,
+    ExitCode,
+    LLMError,
+    PlanError,
+    ProjectError,
+    SagoError,
+)
 from sago_tui.core.events import ErrorOccurred, WarningIssued, WorkflowFinished, WorkflowStarted
 from sago_tui.core.gateway import CostLedger
 from sago_tui.core.outcome import CACHED, FAILED, NOT_RUN, PASSED, SKIPPED, RunResult
@@ -100,6 +107,8 @@ def run_traced(
     except SagoError as exc:
         result.exit_code = exc.exit_code
         result.reason = exc.message
+        if isinstance(exc, PlanError):
+            result.problems = list(exc.problems)
         if not isinstance(exc, LLMError):  # the gateway already reported it
             ctx.bus.emit(ErrorOccurred(message=exc.message, error_type=type(exc).__name__))
     except KeyboardInterrupt:
@@ -126,6 +135,7 @@ def _finish(
     if ledger is not None:
         result.total_tokens = ledger.total.total_tokens
         result.cost_usd = ledger.total.cost_usd
+        result.unpriced_calls = ledger.total.unpriced_calls
     _record_last_run(ctx, result)
     if writer.failed:
         ctx.bus.emit(WarningIssued(message=f"the trace is incomplete: {writer.failed}"))

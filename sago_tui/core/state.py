@@ -20,7 +20,7 @@ from sago_tui.core.state_format import (
     parse_state,
     render_state,
 )
-from sago_tui.core.text import one_line
+from sago_tui.core.text import one_line, strip_terminal_codes
 
 __all__ = [
     "MAX_DETAIL_LINES",
@@ -106,8 +106,12 @@ class StateStore:
         *,
         error: str = "",
         detail: Sequence[str] = (),
+        refused: Sequence[str] = (),
     ) -> None:
         """Record ``task_id``'s result, replacing any earlier record of it.
+
+        Terminal escape sequences (colours of a verify tool) are stripped; ``refused``
+        lists the writes the task's answer attempted and was refused (``path (reason)``).
 
         ``error`` is collapsed to one line (category and summary); ``detail`` keeps the
         last :data:`MAX_DETAIL_LINES` lines, e.g. the tail of the verify output, each
@@ -115,7 +119,11 @@ class StateStore:
         """
         if not task_id or ":" in task_id or any(c.isspace() for c in task_id):
             raise ValueError(f"invalid task id {task_id!r}")
-        lines = [_clip(part.rstrip()) for entry in detail for part in str(entry).splitlines()]
+        lines = [
+            _clip(part.rstrip())
+            for entry in detail
+            for part in strip_terminal_codes(str(entry)).splitlines()
+        ]
         while lines and not lines[0].strip():
             lines.pop(0)
         while lines and not lines[-1].strip():
@@ -125,8 +133,9 @@ class StateStore:
             name=one_line(name, 200),
             status=TaskStatus(status),
             timestamp=self._clock().strftime("%Y-%m-%d %H:%M:%S"),
-            error=one_line(error, 500),
+            error=one_line(strip_terminal_codes(error), 500),
             detail=lines[-MAX_DETAIL_LINES:],
+            refused=[one_line(strip_terminal_codes(r), 300) for r in refused][:MAX_DETAIL_LINES],
         )
 
         def change(snapshot: StateSnapshot) -> None:

@@ -78,10 +78,11 @@ class TaskRunner:
         messages = self._task_messages(task)
         response, estimate = self._call(task, messages, "task", 1, "ExecutorAgent")
         written: set[str] = set()
-        attempt = self._apply(task, response, 1, "ExecutorAgent", written)
+        refused: list[str] = []  # every refused write of the task's answers, for STATE.md
+        attempt = self._apply(task, response, 1, "ExecutorAgent", written, refused)
         fixes = 0
         if attempt.failure and self.options.auto_retry:
-            attempt, fixes = self._fix_loop(task, attempt, written)
+            attempt, fixes = self._fix_loop(task, attempt, written, refused)
         attempts = 1 + fixes
         totals = self.gateway.ledger.for_task(task.id)
         outcome = TaskOutcome(
@@ -94,6 +95,7 @@ class TaskRunner:
             cost_usd=totals.cost_usd,
             estimated_cost_usd=estimate,
             files_written=sorted(written),
+            refused=list(dict.fromkeys(refused)),
         )
         if attempt.failure is not None:
             # The summary quotes verify output, which may print a secret read from a file;
@@ -105,7 +107,9 @@ class TaskRunner:
             outcome.detail = lines.splitlines() if lines else []
         return outcome
 
-    def _fix_loop(self, task: Task, attempt: _Attempt, written: set[str]) -> tuple[_Attempt, int]:
+    def _fix_loop(
+        self, task: Task, attempt: _Attempt, written: set[str], refused: list[str]
+    ) -> tuple[_Attempt, int]:
         """Targeted fixes (``--auto-retry``), each verified; returns the last state and fixes."""
         fixes = 0
         while attempt.failure is not None:
@@ -119,7 +123,9 @@ class TaskRunner:
             files = {name: self._read(name) for name in task.files}
             fix = fix_messages(task, failure, tail_lines(attempt.output, 60), files, fixes)
             fix_response, _ = self._call(task, fix, "fix", fixes + 1, "SelfHealingAgent")
-            retried = self._apply(task, fix_response, fixes + 1, "SelfHealingAgent", written)
+            retried = self._apply(
+                task, fix_response, fixes + 1, "SelfHealingAgent", written, refused
+            )
             if retried.failure is None:
                 self._fix_event(task, fixes, failure, "fixed", "verify passed after the fix")
             elif retried.output and normalise_output(retried.output) == normalise_output(
@@ -162,7 +168,13 @@ class TaskRunner:
         return response, estimate
 
     def _apply(
-        self, task: Task, response: LLMResponse, attempt: int, agent: str, written: set[str]
+        self,
+        task: Task,
+        response: LLMResponse,
+        attempt: int,
+        agent: str,
+        written: set[str],
+        refused: list[str],
     ) -> _Attempt:
         """Write the answer's files, then verify; the failure (if any) says why."""
         if response.truncated:
@@ -187,9 +199,10 @@ class TaskRunner:
             self.project.root, blocks, task.files, self.bus.emit, task_id=task.id, agent=agent
         )
         written.update(report.written)
+        refused.extend(f"{path} ({why})" for path, why in report.refused)
         if not report.written:
-            refused = "; ".join(f"{path}: {why}" for path, why in report.refused)
-            summary = f"every file in the answer was refused ({refused})"
+            listing = "; ".join(f"{path}: {why}" for path, why in report.refused)
+            summary = f"every file in the answer was refused ({listing})"
             return _Attempt(Failure(FailureCategory.NO_FILES, summary, [], curable=True))
         if not self.options.verify or not task.verify.strip():
             return _Attempt(None)
