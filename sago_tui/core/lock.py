@@ -94,7 +94,7 @@ def acquire(planning_dir: Path, command: str) -> ProjectLock:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise ProjectError(
-            f"{exc.filename or path}: cannot create the project lock: {exc.strerror or exc}"
+            f"{exc.filename or path}: cannot write the project lock: {exc.strerror or exc}"
         ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -61,16 +61,12 @@ def plan_error(issues: list[PlanIssue]) -> PlanError:
 def _refuse_nul(text: str, lines: LineCounter) -> None:
     """A NUL byte (a binary paste, a broken editor) named as such, with its line; the
     tag scanner would otherwise report a confusing "not closed" further on."""
-    positions = (
-        [index for index, char in enumerate(text) if char == "\x00"] if "\x00" in text else []
-    )
-    if positions:
-        issues = [
-            PlanIssue("error", "a NUL byte (\\0) in the text; PLAN.md must be plain text",
-                      lines.line(pos))
-            for pos in positions[:20]
-        ]  # fmt: skip
-        raise plan_error(issues)
+    if "\x00" not in text:
+        return
+    count = text.count("\x00")
+    more = f" ({count:,} in all)" if count > 1 else ""
+    message = f"a NUL byte (\\0) in the text{more}; PLAN.md must be plain text"
+    raise plan_error([PlanIssue("error", message, lines.line(text.index("\x00")))])
 
 
 def parse_plan(text: str) -> tuple[Plan, list[PlanIssue]]:
