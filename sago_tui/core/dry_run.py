@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sago_tui.core.cache import TaskCache
 from sago_tui.core.compression import compress_sections
 from sago_tui.core.context import ProjectContext, TaskContext, build_task_context
+from sago_tui.core.context_window import context_window, oversize_message
 from sago_tui.core.estimate import (
     call_cost,
     expected_output_tokens,
@@ -38,6 +39,21 @@ class CallEstimate:
     output_tokens: int
     cost_usd: float | None
     cached: bool = False
+
+
+def oversized(estimate: RunEstimate) -> list[str]:
+    """One message per billable call whose prompt exceeds the model's context window."""
+    window = context_window(estimate.model)
+    if window is None:
+        return []
+    return [
+        oversize_message(
+            f"task {row.task_id}" if row.task_id != "plan" else "the plan call",
+            row.input_tokens, window, estimate.model,
+        ).replace("nothing was sent", "the run will refuse it")
+        for row in estimate.billable
+        if row.input_tokens > window
+    ]  # fmt: skip
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pathlib import Path
 from sago_tui.core.atomic import atomic_write_text
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
+from sago_tui.core.context_window import check_fits
 from sago_tui.core.errors import BudgetExceeded, DiskFull, LLMError
 from sago_tui.core.events import (
     BudgetStopped,
@@ -121,6 +122,9 @@ class LLMGateway:
     ) -> LLMResponse:
         """Send ``request``; raise ``BudgetExceeded`` before a call that would cross the budget."""
         self.cancel.raise_if_cancelled()
+        if prompt_tokens:  # a prompt larger than the model's window is never sent
+            who = f" of task {request.task_id}" if request.task_id else ""
+            check_fits(f"the {request.purpose} call{who}", prompt_tokens, self.model)
         reserved = self._reserve(request, estimate_usd)
         task_id = request.task_id
         # A project file name that is not UTF-8 puts a lone surrogate into the context;

@@ -121,16 +121,14 @@ class RunLoop:
             # A full disk stops the run like an outage: every next write would fail too.
             return self._interrupted(task, exc), exc
         except Exception as exc:
-            # A write that failed (disk full) or a bug: the task fails with the reason
-            # (the traceback goes to STATE.md) and the run goes on as after any failure.
-            detail = traceback.format_exception(exc)
-            if isinstance(exc, SagoError):  # e.g. a write failed: the disk is full
-                message = exc.message
-            else:
-                message = f"internal error: {type(exc).__name__}: {exc}"
-            kind = "internal" if not isinstance(exc, SagoError) else type(exc).__name__
+            # An expected error of this task alone, or a bug: the task fails with the
+            # reason and the run goes on as after any failure.
+            if isinstance(exc, SagoError):  # e.g. a prompt too large for the model
+                message, kind, lines = exc.message, type(exc).__name__, []
+            else:  # a bug: the traceback's tail goes to STATE.md
+                message, kind = f"internal error: {type(exc).__name__}: {exc}", "internal"
+                lines = "".join(traceback.format_exception(exc)).splitlines()[-20:]
             self.bus.emit(ErrorOccurred(task_id=task.id, message=message, error_type=kind))
-            lines = "".join(detail).splitlines()[-20:]
             self._record_failure(task, message, lines)
             outcome = self._failed_outcome(task, FAILED, message)
             outcome.detail = lines
