@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sago_tui.commands.common import relative, stdout_console
-from sago_tui.core.errors import ExitCode, ProjectError
+from sago_tui.core.errors import ExitCode, ProjectError, UsageError
 from sago_tui.core.project import Project
 from sago_tui.core.trace import RunSummary, list_runs, read_trace
 from sago_tui.export import export_html
@@ -159,6 +159,8 @@ def write_html(records: list[dict[str, Any]], out: Path, title: str) -> Path:
     """Export to ``out`` (a directory gets ``trace.html`` inside); a clear error if unwritable."""
     if out.is_dir():
         out = out / HTML_NAME
+    elif not out.parent.is_dir():  # a typo in the folder must not create a new tree
+        raise UsageError(f"{out}: no such folder {out.parent}; create it first")
     try:
         return export_html(records, out, title=title)
     except OSError as exc:
