@@ -10,6 +10,7 @@ every problem at once.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sago_tui.core.errors import PlanError
@@ -58,15 +59,17 @@ def plan_error(issues: list[PlanIssue]) -> PlanError:
     return PlanError(f"PLAN.md has {len(problems)} {noun}: {problems[0]}", problems=problems)
 
 
-def _refuse_nul(text: str, lines: LineCounter) -> None:
-    """A NUL byte (a binary paste, a broken editor) named as such, with its line; the
-    tag scanner would otherwise report a confusing "not closed" further on."""
-    if "\x00" not in text:
-        return
-    count = text.count("\x00")
-    more = f" ({count:,} in all)" if count > 1 else ""
-    message = f"a NUL byte (\\0) in the text{more}; PLAN.md must be plain text"
-    raise plan_error([PlanIssue("error", message, lines.line(text.index("\x00")))])
+# A NUL byte inside a tag (``</action\0>``); in text it is content like any other.
+_NUL_IN_TAG = re.compile(r"<[^<>\n]*\x00")
+
+
+def _nul_error(text: str, lines: LineCounter) -> PlanError | None:
+    """The scanner's "not closed" is confusing when a NUL byte broke a tag: name it."""
+    found = _NUL_IN_TAG.search(text) if "\x00" in text else None
+    if found is None:
+        return None
+    message = "a NUL byte (\\0) inside a tag; PLAN.md must be plain text"
+    return plan_error([PlanIssue("error", message, lines.line(found.end() - 1))])
 
 
 def parse_plan(text: str) -> tuple[Plan, list[PlanIssue]]:
@@ -77,10 +80,11 @@ def parse_plan(text: str) -> tuple[Plan, list[PlanIssue]]:
     """
     text = _normalize(text)
     lines = LineCounter(text)
-    _refuse_nul(text, lines)
     try:
         plan, notes = _scan(text, lines)
     except ScanError as exc:
+        if (named := _nul_error(text, lines)) is not None:
+            raise named from None
         issue = PlanIssue("error", exc.message, lines.line(exc.pos), exc.task_id)
         raise plan_error([issue]) from None
     issues = [PlanIssue("warning", message, lines.line(pos)) for pos, message in notes]
