@@ -149,7 +149,11 @@ def main(args: argparse.Namespace) -> int:
             return print_runs(console, project)
         records, title, path = load_run(project, args.run)
     if args.html:
-        out = write_html(records, Path(args.html), title)
+        target = Path(args.html)
+        if not target.is_dir() and not target.parent.is_dir():
+            # Like any output path: a typo in the folder must not create a new tree.
+            raise UsageError(f"{target}: no such folder {target.parent}; create it first")
+        out = write_html(records, target, title)
         console.print(relative(out), markup=False, highlight=False)
         return int(ExitCode.OK)
     return open_replay(records, title, project=project, trace_path=path, pace=args.demo)
@@ -159,8 +163,6 @@ def write_html(records: list[dict[str, Any]], out: Path, title: str) -> Path:
     """Export to ``out`` (a directory gets ``trace.html`` inside); a clear error if unwritable."""
     if out.is_dir():
         out = out / HTML_NAME
-    elif not out.parent.is_dir():  # a typo in the folder must not create a new tree
-        raise UsageError(f"{out}: no such folder {out.parent}; create it first")
     try:
         return export_html(records, out, title=title)
     except OSError as exc:
