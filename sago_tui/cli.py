@@ -37,7 +37,8 @@ commands:
   demo [DIR]        build the bundled sample project offline (no key, no network)
 
 exit codes:
-  0 all tasks passed   1 a task failed   2 bad input (usage, config, PLAN.md, not a project)
+  0 all tasks passed   1 a task failed (or the disk is full)
+  2 bad input (usage, config, PLAN.md, not a project, project in use by another sago-tui)
   3 LLM provider error after retries   4 budget reached   5 plan not approved
   130 interrupted
 
