@@ -21,6 +21,7 @@ from typing import Any
 
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.errors import Cancelled, LLMError
+from sago_tui.core.llm_clock import AttemptClock
 from sago_tui.core.llm_errors import backoff_delay, classify, final_error
 from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse, RetryCallback
 from sago_tui.core.pricing import cost_of
@@ -132,59 +133,6 @@ def _run_call(
         out.put(("error", exc))
 
 
-class _Clock:
-    """The deadlines of one attempt.
-
-    Non-streamed: ``timeout`` for the whole answer. Streamed: ``first_token_wait`` for
-    the first chunk, then ``idle_wait`` between chunks, so a slow but steady model is
-    never cut; ``total_timeout`` (optional) caps the whole answer, not retried.
-    """
-
-    def __init__(self, settings: LLMSettings) -> None:
-        self.settings = settings
-        self.started = time.monotonic()
-        self.parts: list[str] = []
-        self.chunks = 0
-        first = settings.first_token_wait if settings.stream else settings.timeout
-        self.deadline = self.started + first
-        cap = settings.total_timeout if settings.stream else None
-        self.cap = self.started + cap if cap else float("inf")
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    def remaining(self) -> float:
-        return min(self.deadline, self.cap) - time.monotonic()
-
-    def received(self, text: str) -> None:
-        self.chunks += 1
-        if text:
-            self.parts.append(text)
-        if self.settings.stream:
-            self.deadline = time.monotonic() + self.settings.idle_wait
-
-    def expired(self, model: str) -> LLMError:
-        settings, received = self.settings, sum(len(p) for p in self.parts)
-        prefix = f"LLM provider error (timeout) from {model}: "
-        if time.monotonic() >= self.cap:
-            return LLMError(
-                f"{prefix}the answer was cut at the total cap of {settings.total_timeout:g} s "
-                f"(LLM_TOTAL_TIMEOUT) after {received:,} characters",
-                kind="timeout",
-                partial="".join(self.parts),
-            )
-        if not settings.stream:
-            why = f"no complete answer within {settings.timeout:g} s (LLM_TIMEOUT)"
-        elif not self.chunks:
-            why = f"no first token within {settings.first_token_wait:g} s (LLM_FIRST_TOKEN_TIMEOUT)"
-        else:
-            why = (
-                f"the stream stalled: nothing for {settings.idle_wait:g} s after "
-                f"{received:,} characters (LLM_IDLE_TIMEOUT)"
-            )
-        return LLMError(prefix + why, kind="timeout", retryable=True)
-
-
 class LiteLLMClient:
     """:class:`~sago_tui.core.llm_types.LLMClient` backed by ``litellm.completion``."""
 
@@ -273,7 +221,7 @@ class LiteLLMClient:
         settings = self._settings
         # Import (seconds, once) before the clock starts: it is not the provider's latency.
         _load_litellm()
-        clock = _Clock(settings)
+        clock = AttemptClock(settings)
         out: queue.Queue[tuple[str, Any]] = queue.Queue()
         stop = threading.Event()
         worker = threading.Thread(
