@@ -141,7 +141,7 @@ class RunLoop:
         started = self._started.get(task.id)
         return TaskOutcome(
             task.id, task.name, status, error=message, reason=message,
-            tokens=totals.total_tokens, cost_usd=totals.cost_usd,
+            attempts=totals.calls, tokens=totals.total_tokens, cost_usd=totals.cost_usd,
             duration_s=time.monotonic() - started if started is not None else 0.0,
         )  # fmt: skip
 
