@@ -10,7 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from sago_tui.commands.common import relative, settings_for, stdout_console
+from sago_tui.commands.run_cmd import cancel_on_signals
 from sago_tui.core.bus import EventBus
+from sago_tui.core.cancel import CancelToken
 from sago_tui.core.initializer import InitResult, init_project
 from sago_tui.core.lock import project_lock
 from sago_tui.core.orchestrator import Orchestrator
@@ -51,7 +53,11 @@ def _init_locked(args: argparse.Namespace, name: str, result: InitResult, consol
         bus = EventBus()
         bus.subscribe(HeadlessPrinter(console))
         console.print("Drafting PROJECT.md and REQUIREMENTS.md from your prompt…")
-        outcome = Orchestrator(project, settings, bus=bus).generate_spec(args.prompt)
+        cancel = CancelToken()
+        with cancel_on_signals(cancel):  # Ctrl-C and SIGTERM end in exit 130, as for `run`
+            outcome = Orchestrator(project, settings, bus=bus, cancel=cancel).generate_spec(
+                args.prompt
+            )
         if outcome.exit_code != 0:
             console.print(
                 f"The spec was not generated: {escape(outcome.reason)}\n"
