@@ -118,7 +118,7 @@ def first_frame(payload: dict[str, Any]) -> dict[str, Any]:
 
         async def main() -> None:
             marks["start"] = time.perf_counter()
-            app = timed_app(project, Settings(), app_config(cursor_blink=False))
+            app = timed_app(project, Settings(), app_config())
             app.want_tasks = tasks
             async with app.run_test(headless=True, size=(120, 40)):
                 deadline = time.perf_counter() + 60
@@ -224,7 +224,7 @@ def ui_stress(payload: dict[str, Any]) -> dict[str, Any]:
         plan_tasks = [(f"{p}.{i}", f"Write module {p}.{i}") for p, i in _ids(tasks)]
 
         async def main() -> None:
-            app = timed_app(project, Settings(), app_config(cursor_blink=False))
+            app = timed_app(project, Settings(), app_config())
             app.want_tasks = tasks
             async with app.run_test(headless=True, size=(140, 45)) as pilot:
                 while app.plan_shown is None:

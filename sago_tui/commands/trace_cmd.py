@@ -22,8 +22,8 @@ from sago_tui.core.errors import ExitCode, ProjectError, UsageError
 from sago_tui.core.project import Project
 from sago_tui.core.trace import RunSummary, list_runs, read_trace
 from sago_tui.export import export_html
+from sago_tui.export.files import HTML_NAME, run_title, write_html
 
-HTML_NAME = "trace.html"
 _NO_TRACE_HINT = "run `sago-tui run` (or `execute`) first, or try `sago-tui trace --demo`"
 
 
@@ -68,15 +68,6 @@ def load_run(project: Project, run_id: str | None) -> tuple[list[dict[str, Any]]
     return records, run_title(records, project.name, fallback_id=path.stem), path
 
 
-def run_title(records: list[dict[str, Any]], name: str, *, fallback_id: str = "") -> str:
-    """``textstats · run 20261125-103000-ab12`` (the run id from ``workflow_start``)."""
-    start = next((r for r in records if r.get("event_type") == "workflow_start"), None)
-    data = start.get("data") if start else None
-    run_id = str(data.get("run_id") or "") if isinstance(data, dict) else ""
-    run_id = run_id or fallback_id
-    return f"{name} · run {run_id}" if run_id and run_id != "trace" else name
-
-
 def print_runs(console: Console, project: Project) -> int:
     """``--list``: one row per past run, newest first."""
     runs = list_runs(project)
@@ -114,7 +105,7 @@ def open_replay(
     ``trace_path`` lets the app read old Log rows back from disk; ``pace`` streams the
     events over a few seconds (the demo) instead of showing the whole run at once.
     """
-    from sago_tui.tui.replay import run_replay  # Textual loads only for the app
+    from sago_tui.tui.replay_app import run_replay  # Textual loads only for the app
 
     return int(run_replay(records, title, project=project, trace_path=trace_path, pace=pace))
 
@@ -157,13 +148,3 @@ def main(args: argparse.Namespace) -> int:
         console.print(relative(out), markup=False, highlight=False)
         return int(ExitCode.OK)
     return open_replay(records, title, project=project, trace_path=path, pace=args.demo)
-
-
-def write_html(records: list[dict[str, Any]], out: Path, title: str) -> Path:
-    """Export to ``out`` (a directory gets ``trace.html`` inside); a clear error if unwritable."""
-    if out.is_dir():
-        out = out / HTML_NAME
-    try:
-        return export_html(records, out, title=title)
-    except OSError as exc:
-        raise ProjectError(f"cannot write {out}: {exc.strerror or exc}") from exc

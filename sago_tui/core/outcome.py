@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from sago_tui.core.errors import ExitCode
 from sago_tui.core.plan import Plan
+from sago_tui.core.task_status import TaskStatus
 
-PASSED = "passed"
-FAILED = "failed"
-CACHED = "cached"
-SKIPPED = "skipped"
-NOT_RUN = "not_run"
+PASSED = TaskStatus.PASSED
+FAILED = TaskStatus.FAILED
+CACHED = TaskStatus.CACHED
+SKIPPED = TaskStatus.SKIPPED
+NOT_RUN = TaskStatus.NOT_RUN
 
 
 @dataclass
@@ -24,7 +25,7 @@ class TaskOutcome:
 
     task_id: str
     name: str
-    status: str
+    status: TaskStatus | str
     attempts: int = 0
     error: str = ""
     category: str = ""

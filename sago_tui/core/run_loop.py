@@ -37,6 +37,7 @@ from sago_tui.core.plan import Plan, Task
 from sago_tui.core.settings import RunOptions
 from sago_tui.core.state import StateStore, TaskStatus
 from sago_tui.core.task_runner import TaskRunner
+from sago_tui.core.task_status import NOT_RUN_REASON
 from sago_tui.core.waves import Scheduler, compute_waves
 
 
@@ -108,7 +109,7 @@ class RunLoop:
                     if not outcome.ok and not self.options.continue_on_failure:
                         stop_reason = stop_reason or f"task {task.id} failed"
         for task in scheduler.stop():
-            reason = f"not run: {stop_reason}" if stop_reason else "not run"
+            reason = f"{NOT_RUN_REASON}: {stop_reason}" if stop_reason else NOT_RUN_REASON
             result.outcomes[task.id] = self._skip(task, reason, record=False, status=NOT_RUN)
         return fatal
 

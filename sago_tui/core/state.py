@@ -16,10 +16,10 @@ from sago_tui.core.atomic import atomic_write_text
 from sago_tui.core.state_format import (
     StateSnapshot,
     TaskRecord,
-    TaskStatus,
     parse_state,
     render_state,
 )
+from sago_tui.core.task_status import TaskStatus
 from sago_tui.core.text import one_line, strip_terminal_codes
 
 __all__ = [

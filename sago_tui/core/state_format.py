@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from sago_tui.core.plan import task_id_key
+from sago_tui.core.task_status import TaskStatus
 
 _EMPTY = "—"
 # A bare "#" is a heading too (an empty ATX heading): rendered back as "#", it must
@@ -34,24 +34,9 @@ _PROGRESS_TITLES = frozenset({"task progress", "completed tasks"})
 _OWN_TITLES = _PROGRESS_TITLES | {"current context"}
 
 
-class TaskStatus(StrEnum):
-    """Outcome of a task as STATE.md records it."""
-
-    PASSED = "passed"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-
-    @property
-    def icon(self) -> str:
-        """``✓``, ``✗`` or ``⊘``."""
-        return {"passed": "✓", "failed": "✗", "skipped": "⊘"}[self.value]
-
-    @property
-    def note_label(self) -> str:
-        """Label of the indented line under a record: ``Error``, ``Reason`` or ``Note``."""
-        return {"passed": "Note", "failed": "Error", "skipped": "Reason"}[self.value]
-
-
+_ICONS = {TaskStatus.PASSED: "✓", TaskStatus.FAILED: "✗", TaskStatus.SKIPPED: "⊘"}
+# The label of the indented line under a record.
+_NOTE_LABELS = {TaskStatus.PASSED: "Note", TaskStatus.FAILED: "Error", TaskStatus.SKIPPED: "Reason"}
 _BY_ICON = {"✓": TaskStatus.PASSED, "x": TaskStatus.PASSED, "X": TaskStatus.PASSED,
             "✗": TaskStatus.FAILED, "⊘": TaskStatus.SKIPPED}  # fmt: skip
 
@@ -183,9 +168,9 @@ def render_state(snapshot: StateSnapshot) -> str:
     out += [*snapshot.context_extra, "", "## Task Progress"]
     for record in sorted(snapshot.records.values(), key=lambda r: task_id_key(r.task_id)):
         stamp = f" ({record.timestamp})" if record.timestamp else ""
-        out.append(f"- [{record.status.icon}] {record.task_id}: {record.name}{stamp}".rstrip())
+        out.append(f"- [{_ICONS[record.status]}] {record.task_id}: {record.name}{stamp}".rstrip())
         if record.error:
-            out.append(f"  {record.status.note_label}: {record.error}")
+            out.append(f"  {_NOTE_LABELS[record.status]}: {record.error}")
         out += [f"  Refused: {entry}" for entry in record.refused]
         out += [f"    | {line}".rstrip() for line in record.detail]
     out += [*snapshot.progress_extra, ""]

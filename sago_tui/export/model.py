@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-PASSED = "passed"
-FAILED = "failed"
-CACHED = "cached"
-SKIPPED = "skipped"
-NOT_RUN = "not_run"
-RUNNING = "running"
+from sago_tui.core.task_status import TaskStatus
+
+PASSED = TaskStatus.PASSED
+FAILED = TaskStatus.FAILED
+CACHED = TaskStatus.CACHED
+SKIPPED = TaskStatus.SKIPPED
+NOT_RUN = TaskStatus.NOT_RUN
+RUNNING = TaskStatus.RUNNING
 INTERRUPTED = "interrupted"
 
 

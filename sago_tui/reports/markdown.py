@@ -15,8 +15,8 @@ from sago_tui.core.outcome import CACHED, FAILED, NOT_RUN, PASSED, SKIPPED
 from sago_tui.reports.model import RunReport, TaskReport
 from sago_tui.reports.text import clean, flat
 
-ICONS = {PASSED: "✅", FAILED: "❌", CACHED: "♻️", SKIPPED: "⏭️", NOT_RUN: "⏸️"}
-LABELS = {PASSED: "passed", CACHED: "cached", FAILED: "failed", SKIPPED: "skipped",
+ICONS: dict[str, str] = {PASSED: "✅", FAILED: "❌", CACHED: "♻️", SKIPPED: "⏭️", NOT_RUN: "⏸️"}
+LABELS: dict[str, str] = {PASSED: "passed", CACHED: "cached", FAILED: "failed", SKIPPED: "skipped",
           NOT_RUN: "not run"}  # fmt: skip
 
 

@@ -33,7 +33,7 @@ class AppActions:
             action,
             parameters,
             busy=self._app.engine.busy,
-            awaiting=self._app.plan_ctl.awaiting,
+            awaiting=self._app.awaiting,
             has_plan=session.plan is not None,
             has_task=self._app.plan_tree.selected_task_id is not None,
             failed=bool(session.failed_ids()),
@@ -77,33 +77,18 @@ class AppActions:
         """g: generate PLAN.md (confirming first if one exists)."""
         self._flow(self._app.run_ctl.confirm_generate, "dialog")
 
-    def action_approve_task(self) -> None:
-        """a: approve the selected task."""
-        self._app.plan_ctl.mark("approved")
-
-    def action_skip_task(self) -> None:
-        """s: skip (or un-skip) the selected task."""
-        self._app.plan_ctl.mark("skipped")
-
-    def action_edit_task(self) -> None:
-        """e: edit the selected task in a form."""
-        self._app.plan_ctl.edit_selected()
-
     def action_approve_all(self) -> None:
         """A: approve every task not skipped, and run."""
-        self._app.run_ctl.start_run(approve_all=True)
+        self._app.plan_ctl.approve_all()
+        self._app.run_ctl.start_run(approved=True)
 
     def action_approve_plan(self) -> None:
         """Palette: record the approval without running."""
         self._app.plan_ctl.approve_plan_file()
 
-    def action_regenerate_with_feedback(self) -> None:
-        """f: regenerate the plan with typed feedback."""
-        self._flow(self._app.run_ctl.ask_feedback, "dialog")
-
     def action_start_run(self) -> None:
-        """r: run (or answer a pending approval with the review)."""
-        self._app.run_ctl.start_run()
+        """r: run; a plan not approved yet is approved only after asking."""
+        self._flow(self._app.run_ctl.confirm_run, "dialog")
 
     def action_stop_run(self) -> None:
         """x: stop the job, after confirming."""
@@ -115,7 +100,7 @@ class AppActions:
 
     def action_reload_project(self) -> None:
         """Palette: re-read the project's files."""
-        self._app.reload_project()
+        self._app.project_ctl.reload()
 
     def action_open_settings(self) -> None:
         """Ctrl+E: the settings screen (saved to sago.toml, then reloaded)."""
@@ -127,7 +112,7 @@ class AppActions:
             if path:
                 app.post_message(SettingsSaved(path))
 
-        screen = SettingsScreen(app.settings, app.project.root, blink=app.config.cursor_blink)
+        screen = SettingsScreen(app.settings, app.project.root)
         app.push_screen(screen, saved)
 
     def action_export_html(self) -> None:

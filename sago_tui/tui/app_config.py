@@ -21,7 +21,6 @@ class AppConfig:
 
     clock: Callable[[], float] = time.monotonic
     event_clock: Callable[[], str] | None = None
-    cursor_blink: bool = True
     syntax_highlight: bool = True
     drain_interval: float = 1 / 30
     start_run: bool = False

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sago_tui.core.events import Event, LLMDelta, LLMRequested
+from sago_tui.core.events import Event, LLMDelta, LLMRequested, PlanApproved
+from sago_tui.tui.messages import ApprovalRecorded
+from sago_tui.tui.ui_state import Phase
 
 if TYPE_CHECKING:
     from sago_tui.tui.app import SagoApp
@@ -32,13 +34,15 @@ class Dispatcher:
             if event.task_id is not None:
                 continue
             if isinstance(event, LLMRequested) and event.purpose == "plan":
-                if session.phase != "drafting":
-                    session.phase = "planning"
+                if app.phase != Phase.DRAFTING:
+                    app.phase = Phase.PLANNING
                     if app.plan_pane.view != "plan-live":
                         app.plan_pane.show_live("Generating PLAN.md…")
                     streamed.clear()
             elif isinstance(event, LLMDelta):
                 streamed.append(event.text)
+            elif isinstance(event, PlanApproved):
+                app.post_message(ApprovalRecorded())  # the approval bar must say so
         if streamed:
             self._stream("".join(streamed))
         app.log_pane.event_log.add_events(events)
@@ -55,7 +59,7 @@ class Dispatcher:
     def _stream(self, text: str) -> None:
         """Streamed text of a call with no task: the plan (or the drafted spec)."""
         app = self.app
-        if app.session.phase == "drafting":
+        if app.phase == Phase.DRAFTING:
             self.drafted_chars += len(text)
             app.say(f"Drafting PROJECT.md and REQUIREMENTS.md… {self.drafted_chars:,} characters")
             return

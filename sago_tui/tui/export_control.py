@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from sago_tui.core.errors import SagoError
 from sago_tui.core.project import Project
 from sago_tui.core.trace import read_trace
+from sago_tui.export.files import HTML_NAME
 from sago_tui.tui.screens.text_prompt_screen import TextPromptScreen
 
 if TYPE_CHECKING:
     from sago_tui.tui.app import SagoApp
 
-HTML_NAME = "trace.html"
 ASK_HELP = (
     "Where to write the HTML page (a file, or a directory to get trace.html in it; "
     "relative paths start in the current directory). Enter writes, Esc cancels."
@@ -51,7 +51,7 @@ class HtmlExporter:
 
     def _load(self) -> tuple[list[dict[str, Any]], str]:
         """The records and the page title (reads the trace file: call in a thread)."""
-        from sago_tui.commands.trace_cmd import run_title
+        from sago_tui.export.files import run_title
 
         source, project = self.source, self.source.project
         if source.records is not None:
@@ -63,7 +63,7 @@ class HtmlExporter:
 
     def _write(self, out: Path) -> Path | None:
         """Write the page (None when there is nothing to export); call in a thread."""
-        from sago_tui.commands.trace_cmd import write_html
+        from sago_tui.export.files import write_html
 
         records, title = self._load()
         if not records:
@@ -73,8 +73,7 @@ class HtmlExporter:
     async def _ask(self) -> Path | None:
         answer = await self.app.push_screen_wait(
             TextPromptScreen("Export the run as HTML", ASK_HELP, submit_label="Export",
-                             multiline=False, initial=HTML_NAME,
-                             blink=self.app.config.cursor_blink)
+                             multiline=False, initial=HTML_NAME)
         )  # fmt: skip
         return Path(answer).expanduser() if answer else None
 

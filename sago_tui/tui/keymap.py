@@ -25,6 +25,8 @@ class KeyAction:
     priority: bool = False
     short: str = ""  # the footer's label when the title is too long for it
     replay: bool = False  # offered in a read-only replay too
+    scope: str = "app"  # "plan": bound on the Plan tab's pane (acts on its selected task)
+    pin: bool = False  # listed first in the footer, so a narrow terminal still shows it
 
     @property
     def key_label(self) -> str:
@@ -92,6 +94,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Navigate",
         footer=False,
         replay=True,
+        priority=True,  # scrolling panes bind Ctrl+PgUp/PgDn to scroll sideways
     ),
     KeyAction(
         "ctrl+pageup",
@@ -101,6 +104,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Navigate",
         footer=False,
         replay=True,
+        priority=True,  # scrolling panes bind Ctrl+PgUp/PgDn to scroll sideways
     ),
     KeyAction("ctrl+s", "save_spec", "Save", "Save the spec file being edited", "Spec"),
     KeyAction(
@@ -119,14 +123,17 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Plan",
         short="Generate",
     ),
-    KeyAction("a", "approve_task", "Approve", "Approve the selected task", "Plan"),
-    KeyAction("s", "skip_task", "Skip", "Skip (or un-skip) the selected task", "Plan"),
+    KeyAction("a", "approve_task", "Approve", "Approve the selected task", "Plan", scope="plan"),
+    KeyAction(
+        "s", "skip_task", "Skip", "Skip (or un-skip) the selected task", "Plan", scope="plan"
+    ),
     KeyAction(
         "e",
         "edit_task",
         "Edit",
         "Edit the selected task; PLAN.md is rewritten and re-checked",
         "Plan",
+        scope="plan",
     ),
     KeyAction(
         "A",
@@ -142,6 +149,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Feedback",
         "Regenerate the plan with your feedback",
         "Plan",
+        scope="plan",
     ),
     KeyAction("r", "start_run", "Run", "Start the run (asks for approval first if needed)", "Run"),
     KeyAction("x", "stop_run", "Stop", "Stop the run (after confirming)", "Run"),
@@ -177,6 +185,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         "This screen: every key and command",
         "App",
         replay=True,
+        pin=True,
     ),
     KeyAction(
         "q,ctrl+q",
@@ -184,8 +193,8 @@ ACTIONS: tuple[KeyAction, ...] = (
         "Quit",
         "Quit (stops a run; warns about unsaved edits)",
         "App",
-        priority=False,
         replay=True,
+        pin=True,
     ),
 )
 """The actions in the order the help screen lists them."""
@@ -227,16 +236,26 @@ def hidden_in_replay(action: str, parameters: tuple[object, ...] = ()) -> bool:
     return action_text(action, parameters) in _LIVE_ONLY
 
 
-def bindings() -> list[BindingType]:
-    """The app's key bindings, built from :data:`ACTIONS`.
+def binding_id(item: KeyAction) -> str:
+    """The binding's id for a user keymap: ``sago.`` + the action (``sago.show_tab.feed``)."""
+    name = item.action.replace("('", ".").replace("')", "")
+    return f"sago.{name}"
 
-    An action with several keys shows only its first key in the footer.
+
+def bindings(scope: str = "app") -> list[BindingType]:
+    """The key bindings of one scope (``app`` or ``plan``), built from :data:`ACTIONS`.
+
+    An action with several keys shows only its first key in the footer. Every binding
+    has an id, so a user keymap (``App.set_keymap``) can rebind it.
     """
     out: list[BindingType] = []
-    for item in ACTIONS:
+    for item in sorted(ACTIONS, key=lambda item: not item.pin):  # stable: table order kept
+        if item.scope != scope:
+            continue
         for index, key in enumerate(item.keys.split(",")):
             display = "?" if key == "question_mark" else None
             show = item.footer and index == 0
             out.append(Binding(key, item.action, item.short or item.title, show=show,
-                               priority=item.priority, key_display=display))  # fmt: skip
+                               priority=item.priority, key_display=display,
+                               id=binding_id(item)))  # fmt: skip
     return out

@@ -91,3 +91,66 @@ class SettingsSaved(Message):
     """sago.toml was written from the settings screen."""
 
     path: str
+
+
+@dataclass
+class ReviewKeyPressed(Message):
+    """A review key on the Plan tab: ``approved``/``skipped`` (a, s), ``edit`` (e) or
+    ``feedback`` (f), for the selected task or the whole plan."""
+
+    action: str
+
+
+@dataclass
+class PlanDecided(Message):
+    """The user decided on the plan awaiting approval (approve with skips, or feedback)."""
+
+    decision: ApprovalDecision
+
+
+@dataclass
+class TasksChanged(Message):
+    """Review marks (or results) of ``task_ids`` changed: every view of them repaints."""
+
+    task_ids: frozenset[str]
+
+
+@dataclass
+class ReloadRequested(Message):
+    """The project's files changed on disk (a job ended, PLAN.md was edited or approved)."""
+
+
+@dataclass
+class RunStarted(Message):
+    """A run job started; ``approved``: the user already approved the plan it will ask about."""
+
+    approved: bool
+
+
+@dataclass
+class PlanReplaced(Message):
+    """The session's plan was replaced (a new plan to review): rebuild its views."""
+
+
+@dataclass
+class PlanReread(Message):
+    """PLAN.md and its approval were re-read into ``snapshot`` (after an edit or approval)."""
+
+    snapshot: ProjectSnapshot
+
+
+@dataclass
+class InitAnswered(Message):
+    """The init offer was answered: ``(name, description)``, or None to quit."""
+
+    answer: tuple[str, str] | None
+
+
+@dataclass
+class RunRequested(Message):
+    """Start the run as ``r`` does (``--run`` on the command line)."""
+
+
+@dataclass
+class ApprovalRecorded(Message):
+    """The engine wrote .planning/approval.json (a ``plan_approval`` event): re-read it."""

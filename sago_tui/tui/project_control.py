@@ -9,60 +9,68 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sago_tui.tui.loader import ProjectSnapshot, compute_estimate, load_snapshot
-from sago_tui.tui.messages import EstimateComputed, ProjectLoaded
+from sago_tui.tui.messages import EstimateComputed, InitAnswered, ProjectLoaded, RunRequested
+from sago_tui.tui.ui_state import Phase
 
 if TYPE_CHECKING:
-    from sago_tui.tui.app import SagoApp
+    from sago_tui.tui.engine import EngineController
+    from sago_tui.tui.task_views import Session
+    from sago_tui.tui.ui_protocol import AppUI
 
 
 class ProjectController:
     """Loads and shows the project's state."""
 
-    def __init__(self, app: SagoApp) -> None:
-        self.app = app
+    def __init__(self, session: Session, engine: EngineController, ui: AppUI) -> None:
+        self.session, self.engine, self.ui = session, engine, ui
         self.loaded_once = False
         self.estimated_defs: list[dict[str, object]] | None = None  # definitions last estimated
 
     def reload(self) -> None:
         """Re-read the project's files in a thread worker (posts :class:`ProjectLoaded`)."""
-        app, project = self.app, self.app.project
+        app, project = self.ui, self.ui.project
         app.run_worker(lambda: app.post_message(ProjectLoaded(load_snapshot(project))),
                        thread=True, group="load", name="load-project")  # fmt: skip
 
     def loaded(self, snapshot: ProjectSnapshot) -> None:
         """Show what was read; offer to initialise an empty folder."""
-        app = self.app
+        app = self.ui
         app.snapshot = snapshot
         if not snapshot.initialized:
             from sago_tui.tui.screens.init_screen import InitScreen
 
-            app.session.phase = "setup"
-            app.refresh_state()
-            if not app.engine.busy:
-                screen = InitScreen(app.project.name, blink=app.config.cursor_blink)
-                app.push_screen(screen, app.run_ctl.init_project)
+            app.phase = Phase.SETUP
+            if not self.engine.busy:
+                screen = InitScreen(app.project.name)
+
+                def answered(answer: tuple[str, str] | None) -> None:
+                    app.post_message(InitAnswered(answer))
+
+                app.push_screen(screen, answered)
             return
         app.spec_editor.load(snapshot.specs)
         for problem in snapshot.spec_errors.values():
             app.notify(problem, severity="warning")
         self.apply_plan(snapshot)
-        if app.session.phase in ("loading", "setup"):
-            app.session.phase = "idle"
+        if app.phase in (Phase.LOADING, Phase.SETUP):
+            app.phase = Phase.IDLE
         if not self.loaded_once:
             self.loaded_once = True
             app.show_tab("plan" if snapshot.plan or app.config.start_run else "spec")
-            if app.config.start_run and not app.engine.busy:
-                app.run_ctl.start_run()
+            app.call_after_refresh(app.tabs.focus_main)  # once the tree (or editor) is shown
+            if app.config.start_run and not self.engine.busy:
+                app.post_message(RunRequested())
             elif snapshot.plan is None:
                 app.say("Edit the spec, save with ctrl+s, then press g to generate the plan.")
             else:
                 app.say("Review the plan (a approve · s skip · e edit), then A approves all "
                         "and runs.")  # fmt: skip
-        app.refresh_state()
+        app.refresh_approval()
+        app.refresh_bindings()
 
     def apply_plan(self, snapshot: ProjectSnapshot) -> None:
         """PLAN.md, its approval and STATE.md's results → session and views."""
-        app, session = self.app, self.app.session
+        app, session = self.ui, self.session
         marks = {task_id: view.mark for task_id, view in session.tasks.items()}
         session.set_plan(snapshot.plan, snapshot.issues)
         session.set_records(snapshot.records, snapshot.record_errors)
@@ -73,17 +81,19 @@ class ProjectController:
             for task_id, view in session.tasks.items():
                 view.mark = marks.get(task_id)
         self.plan_changed()
-        if snapshot.plan is None and not app.engine.busy:
+        if snapshot.plan is None and not self.engine.busy:
             hint = "No PLAN.md yet — press g to generate it from the spec."
             if snapshot.plan_error:
                 hint = f"PLAN.md cannot be used:\n\n{snapshot.plan_error}\n\nFix it, or press g."
             app.plan_pane.show_empty(hint)
-        app.refresh_state()
+        app.call_after_refresh(app.tabs.retry_focus)
+        app.refresh_approval()
+        app.refresh_bindings()
 
     def plan_changed(self) -> None:
         """The session's plan was replaced: rebuild the tree and cost rows, re-estimate."""
-        app = self.app
-        plan = app.session.plan
+        app = self.ui
+        plan = self.session.plan
         if plan is not None:
             app.plan_pane.show_plan()
             app.call_after_refresh(lambda: app.task_detail.show(app.plan_tree.selected_task_id))
@@ -105,8 +115,8 @@ class ProjectController:
 
     def estimated(self, message: EstimateComputed) -> None:
         """Show the estimate (it may belong to an older plan: rows are matched by id)."""
-        self.app.cost_table.show_estimate(message.estimate, message.error)
-        self.app.cost_table.update_tasks(set(self.app.session.tasks))
-        selected = self.app.task_detail.task_id
+        self.ui.cost_table.show_estimate(message.estimate, message.error)
+        self.ui.cost_table.update_tasks(set(self.session.tasks))
+        selected = self.ui.task_detail.task_id
         if selected:
-            self.app.task_detail.show(selected)
+            self.ui.task_detail.show(selected)

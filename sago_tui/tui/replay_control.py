@@ -14,11 +14,13 @@ from __future__ import annotations
 import asyncio
 
 from sago_tui.core.events import Event
+from sago_tui.core.task_status import TaskStatus
 from sago_tui.export.model import INTERRUPTED, PASSED, parse_time
 from sago_tui.tui.app import SagoApp
 from sago_tui.tui.dispatch import Dispatcher
 from sago_tui.tui.project_control import ProjectController
 from sago_tui.tui.replay_model import Replay, ReplayModel, prepare
+from sago_tui.tui.ui_state import Phase
 
 PACE_SECONDS = 4.0
 """A paced replay (``trace --demo``) takes at most this long, however long the run was."""
@@ -55,7 +57,8 @@ class ReplayController(ProjectController):
     """Loads the trace instead of a project, then delivers its events."""
 
     def __init__(self, app: SagoApp, replay: Replay, clock: TraceClock) -> None:
-        super().__init__(app)
+        super().__init__(app.session, app.engine, app)
+        self.app = app  # a replay drives the bridge and the clock: the whole app, not AppUI
         self.replay, self.clock = replay, clock
         self.model: ReplayModel | None = None
         self.finished = False
@@ -91,14 +94,13 @@ class ReplayController(ProjectController):
         self.clock.now = model.start
         session.set_plan(model.plan, [])
         session.begin_job(None)
-        session.phase = "replaying"
+        app.phase = Phase.REPLAYING
         app.cost_table.max_cost = model.max_cost
         app.cost_table.note = "A replay shows what was spent; estimates are not recomputed."
         app.cost_table.no_budget = "no budget"
         self.plan_changed()
         app.feed.focus()  # ↑↓ and Enter work on the Feed at once
         app.say(f"Replaying {self.replay.title} — {HINT}")
-        app.refresh_state()
 
     async def _deliver(self, model: ReplayModel) -> None:
         """Hand every event to the bridge: at most two frames ahead of the drain, or paced."""
@@ -131,16 +133,15 @@ class ReplayController(ProjectController):
         if run.interrupted:
             stuck = {t for t, view in session.tasks.items() if view.live == "running"}
             for task_id in stuck:
-                session.tasks[task_id].live = "not_run"
+                session.tasks[task_id].live = TaskStatus.NOT_RUN
                 session.tasks[task_id].error = "the trace ends before this task did"
             app.feed.refresh_cards(stuck)
             app.plan_tree.refresh_tasks(stuck)
             app.cost_table.update_tasks(stuck)
         if run.interrupted or run.outcome == INTERRUPTED:
-            session.phase, outcome = "stopped", "interrupted"
+            app.phase, outcome = Phase.STOPPED, "interrupted"
         else:
-            session.phase = "passed" if run.outcome == PASSED else "failed"
+            app.phase = Phase.PASSED if run.outcome == PASSED else Phase.FAILED
             outcome = run.outcome
         self.finished = True
         app.say(f"Replay of {self.replay.title}: {outcome} — {HINT}")
-        app.refresh_state()

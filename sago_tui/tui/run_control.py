@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING
 
 from sago_tui.core.approval import ApprovalDecision
 from sago_tui.core.errors import SagoError
-from sago_tui.tui.messages import JobFinished
+from sago_tui.tui.messages import JobFinished, PlanDecided, ReloadRequested, RunStarted
 from sago_tui.tui.screens.confirm_screen import ConfirmScreen
 from sago_tui.tui.screens.text_prompt_screen import TextPromptScreen
+from sago_tui.tui.ui_state import Phase
 
 if TYPE_CHECKING:
-    from sago_tui.tui.app import SagoApp
+    from sago_tui.tui.engine import EngineController
+    from sago_tui.tui.task_views import Session
+    from sago_tui.tui.ui_protocol import AppUI
 
 FEEDBACK_HELP = (
     "What should change? The LLM gets the current PLAN.md and your note, and writes a new "
@@ -31,22 +34,52 @@ DRAFT_HELP = (
 class RunController:
     """Plan, run, re-run, draft, stop and quit."""
 
-    def __init__(self, app: SagoApp) -> None:
-        self.app = app
+    def __init__(self, session: Session, engine: EngineController, ui: AppUI) -> None:
+        self.session, self.engine, self.ui = session, engine, ui
 
     def _busy(self) -> bool:
-        if self.app.engine.busy:
-            self.app.say("A job is already running (x stops it).", "warning")
+        if self.engine.busy:
+            self.ui.say("A job is already running (x stops it).", "warning")
             return True
         return False
 
-    def start_run(self, only: list[str] | None = None, *, approve_all: bool = False) -> None:
-        """Run the plan (or only ``only``); answers a pending approval with the review."""
-        app, session = self.app, self.app.session
-        if approve_all:
-            app.plan_ctl.approve_all()
-        if app.plan_ctl.awaiting:
-            app.plan_ctl.decide(ApprovalDecision(True, session.skipped()))
+    def plan_approved(self) -> bool:
+        """True when approval.json approves PLAN.md as it is now."""
+        status = self.ui.snapshot.approval
+        return status is not None and status.valid
+
+    async def confirm_run(self) -> None:
+        """``r``: run; a plan not approved yet (or awaiting review) is approved only on a yes."""
+        app = self.ui
+        if self.session.plan is not None and (app.awaiting or not self.plan_approved()):
+            if self.engine.busy and not app.awaiting:
+                self._busy()
+                return
+            kept = len(self.session.tasks) - len(self.session.skipped())
+            answer = await app.push_screen_wait(ConfirmScreen(
+                "Approve the plan and run?",
+                f"PLAN.md is not approved yet. Running approves its {kept} task"
+                f"{'s' if kept != 1 else ''} not skipped and records the approval in "
+                ".planning/approval.json.",
+                [("run", "Approve and run", "primary"), ("cancel", "Cancel", "default")],
+                "cancel",
+            ))  # fmt: skip
+            if answer != "run":
+                app.say("Not run: the plan is not approved (A approves all and runs).", "warning")
+                return
+            await app.run_action("approve_all")
+            return
+        self.start_run(approved=self.session.plan is not None)
+
+    def start_run(self, only: list[str] | None = None, *, approved: bool = False) -> None:
+        """Run the plan (or only ``only``); ``approved`` answers the approval request.
+
+        While a run awaits approval, an approval answers it at once.
+        """
+        app, session = self.ui, self.session
+        if app.awaiting:
+            if approved:
+                app.post_message(PlanDecided(ApprovalDecision(True, session.skipped())))
             return
         if self._busy():
             return
@@ -57,50 +90,49 @@ class RunController:
         if unsaved := app.spec_editor.unsaved_names():
             app.notify(f"Unsaved edits in {', '.join(unsaved)} are not used by this run.",
                        severity="warning")  # fmt: skip
-        app.run_scope = only
-        app.plan_ctl.go_pending = session.plan is not None
+        app.run_scope = tuple(only) if only is not None else None
+        app.post_message(RunStarted(approved=approved and session.plan is not None))
         session.begin_job(only)
         if session.plan is None:
-            session.phase = "planning"
+            app.phase = Phase.PLANNING
             app.plan_pane.show_live("No PLAN.md yet: generating it first…")
             app.show_tab("plan")
         else:
-            session.phase = "running"
+            app.phase = Phase.RUNNING
+            app.show_tab("feed")
         job = "rerun" if only else "run"
-        app.engine.start(job, app.settings, lambda o: o.run(only=only, command="run"))
+        self.engine.start(job, app.settings, lambda o: o.run(only=only, command="run"))
         app.say("Starting the run — x stops it.")
-        app.refresh_state()
 
     def rerun_failed(self) -> None:
         """Run only the tasks that failed last time."""
-        failed = self.app.session.failed_ids()
+        failed = self.session.failed_ids()
         if not failed:
-            self.app.say("No failed tasks to re-run.", "warning")
+            self.ui.say("No failed tasks to re-run.", "warning")
             return
-        self.start_run(failed)
+        self.start_run(failed, approved=True)
 
     def generate_plan(self, feedback: str | None = None) -> None:
         """Regenerate PLAN.md (with ``feedback``), or answer a pending approval with it."""
-        app = self.app
-        if feedback and app.plan_ctl.awaiting:
-            app.plan_ctl.decide(ApprovalDecision(False, feedback=feedback))
+        app = self.ui
+        if feedback and app.awaiting:
+            app.post_message(PlanDecided(ApprovalDecision(False, feedback=feedback)))
             return
         if self._busy():
             return
         app.run_scope = None
-        app.session.begin_job(None)
-        app.session.phase = "planning"
+        self.session.begin_job(None, run=False)
+        app.phase = Phase.PLANNING
         title = "Regenerating PLAN.md with your feedback…" if feedback else "Generating PLAN.md…"
         app.plan_pane.show_live(title)
         app.show_tab("plan")
-        app.engine.start("plan", app.settings, lambda o: o.plan(feedback=feedback))
+        self.engine.start("plan", app.settings, lambda o: o.plan(feedback=feedback))
         app.say(title)
-        app.refresh_state()
 
     async def confirm_generate(self) -> None:
         """``g``: confirm replacing an existing PLAN.md first."""
-        if self.app.project.plan_path.exists() and not self.app.engine.busy:
-            answer = await self.app.push_screen_wait(ConfirmScreen(
+        if self.ui.project.plan_path.exists() and not self.engine.busy:
+            answer = await self.ui.push_screen_wait(ConfirmScreen(
                 "Regenerate the plan?",
                 "PLAN.md will be replaced by a new plan from the LLM; its approval is lost.",
                 [("generate", "Regenerate", "warning"), ("cancel", "Cancel", "default")],
@@ -112,23 +144,23 @@ class RunController:
 
     async def ask_feedback(self) -> None:
         """``f``: ask for feedback, then regenerate with it."""
-        text = await self.app.push_screen_wait(
+        text = await self.ui.push_screen_wait(
             TextPromptScreen("Regenerate the plan with feedback", FEEDBACK_HELP,
-                             submit_label="Regenerate", blink=self.app.config.cursor_blink)
+                             submit_label="Regenerate")
         )  # fmt: skip
         if text:
             self.generate_plan(text)
 
     async def ask_draft(self) -> None:
         """``d``: draft the spec from a one-line description."""
-        drafted = [n for n in self.app.spec_editor.unsaved_names() if n != "IMPORTANT.md"]
+        drafted = [n for n in self.ui.spec_editor.unsaved_names() if n != "IMPORTANT.md"]
         if drafted:
-            self.app.say(f"Save (ctrl+s) or undo your edits to {', '.join(drafted)} first: "
+            self.ui.say(f"Save (ctrl+s) or undo your edits to {', '.join(drafted)} first: "
                          "the draft replaces them.", "warning")  # fmt: skip
             return
-        text = await self.app.push_screen_wait(
+        text = await self.ui.push_screen_wait(
             TextPromptScreen("Draft the spec with the LLM", DRAFT_HELP, submit_label="Draft",
-                             multiline=False, blink=self.app.config.cursor_blink)
+                             multiline=False)
         )  # fmt: skip
         if text:
             self.draft_spec(text)
@@ -137,55 +169,55 @@ class RunController:
         """Let the LLM write PROJECT.md and REQUIREMENTS.md."""
         if self._busy():
             return
-        self.app.session.begin_job(None)
-        self.app.session.phase = "drafting"
-        self.app.engine.start("spec", self.app.settings, lambda o: o.generate_spec(description))
-        self.app.say("Drafting PROJECT.md and REQUIREMENTS.md…")
-        self.app.refresh_state()
+        self.session.begin_job(None, run=False)
+        self.ui.phase = Phase.DRAFTING
+        self.engine.start("spec", self.ui.settings, lambda o: o.generate_spec(description))
+        self.ui.say("Drafting PROJECT.md and REQUIREMENTS.md…")
 
     def init_project(self, answer: tuple[str, str] | None) -> None:
         """The init offer was answered: create the project (and draft it) or quit."""
         if answer is None:
-            self.app.exit(0)
+            self.ui.exit(0)
             return
         from sago_tui.core.initializer import init_project  # LLM stack: load on demand
 
         name, description = answer
         try:
-            init_project(self.app.project.root, name)
+            init_project(self.ui.project.root, name)
         except SagoError as exc:
-            self.app.say(exc.message, "error")
-            self.app.exit(2)
+            self.ui.say(exc.message, "error")
+            self.ui.exit(2)
             return
-        self.app.notify(f"Created the spec files for {name}.", title="Project ready")
-        self.app.reload_project()
+        self.ui.notify(f"Created the spec files for {name}.", title="Project ready")
+        self.ui.post_message(ReloadRequested())
         if description:
             self.draft_spec(description)
 
     async def confirm_stop(self) -> None:
         """``x``: stop the job after confirming."""
-        if not self.app.engine.busy:
+        if not self.engine.busy:
             return
-        answer = await self.app.push_screen_wait(ConfirmScreen(
+        answer = await self.ui.push_screen_wait(ConfirmScreen(
             "Stop the run?",
             "Tasks in flight are cut short and recorded as not run; finished work is kept.",
             [("stop", "Stop", "error"), ("cancel", "Keep running", "primary")],
             "cancel",
         ))  # fmt: skip
         if answer == "stop":
-            self.stop()
+            self.stop()  # the job may have ended while the dialog was open
 
     def stop(self) -> None:
-        """Cancel the job and answer any pending approval (never blocks)."""
-        self.app.plan_ctl.abandon()
-        self.app.engine.stop()
-        self.app.session.phase = "stopping"
-        self.app.say("Stopping: finishing the current step…", "warning")
-        self.app.refresh_state()
+        """Cancel the job and answer any pending approval (never blocks); no job, no-op."""
+        if not self.engine.busy:
+            return
+        self.engine.stop()  # also answers a pending approval "not approved"
+        self.ui.awaiting = False
+        self.ui.phase = Phase.STOPPING
+        self.ui.say("Stopping: finishing the current step…", "warning")
 
     async def quit_flow(self) -> None:
         """Quit: offer to save edits, confirm stopping a job, wait for its thread, exit."""
-        app = self.app
+        app = self.ui
         if unsaved := app.spec_editor.unsaved_names():
             answer = await app.push_screen_wait(ConfirmScreen(
                 "Unsaved changes",
@@ -199,7 +231,7 @@ class RunController:
             if answer == "save":
                 for name in unsaved:
                     app.spec_editor.save(app.project, name)
-        if app.engine.busy:
+        if self.engine.busy:
             answer = await app.push_screen_wait(ConfirmScreen(
                 "Quit while a job runs?",
                 "The job is stopped first; nothing is left half-written.",
@@ -209,19 +241,20 @@ class RunController:
             if answer != "stop":
                 return
             self.stop()
-            await app.engine.shutdown()
+            await self.engine.shutdown()
         app.exit(0)
 
     def finished(self, message: JobFinished) -> None:
         """A job ended: report it and re-read the project's files."""
-        app, session, result = self.app, self.app.session, message.result
+        app, session, result = self.ui, self.session, message.result
         app.drain()  # the job's last events first
-        app.plan_ctl.abandon()
         ok = result.exit_code == 0
-        if message.job in ("run", "rerun"):
-            session.phase = "stopped" if message.stopped else ("passed" if ok else "failed")
+        if message.stopped:
+            app.phase = Phase.STOPPED
+        elif message.job in ("run", "rerun"):
+            app.phase = Phase.PASSED if ok else Phase.FAILED
         else:
-            session.phase = "idle" if ok else ("stopped" if message.stopped else "failed")
+            app.phase = Phase.IDLE if ok else Phase.FAILED
         if session.duration is None:
             session.duration = result.duration_s
         if message.stopped:
@@ -235,7 +268,7 @@ class RunController:
             )
             app.say(f"{_title(message.job)} ended: {reason}{hint}", "error")
             app.notify(reason, title=f"{_title(message.job)} failed", severity="error")
-        app.reload_project()
+        app.post_message(ReloadRequested())
 
 
 def _title(job: str) -> str:

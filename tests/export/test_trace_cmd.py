@@ -119,7 +119,7 @@ def test_sample_run_has_no_local_paths() -> None:
 
 def fake_replay(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Replace the real replay (which needs a terminal) and record what it was given."""
-    from sago_tui.tui import replay
+    from sago_tui.tui import replay_app as replay
 
     seen: dict[str, Any] = {}
 

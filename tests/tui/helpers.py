@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from sago_tui.config import load_settings
 from sago_tui.core.events import Event, from_record
@@ -21,7 +22,7 @@ from sago_tui.core.settings import Settings
 from sago_tui.core.trace import read_trace
 from sago_tui.tui.app import SagoApp
 from sago_tui.tui.app_config import AppConfig
-from sago_tui.tui.replay import Replay, ReplayApp
+from sago_tui.tui.replay_app import Replay, ReplayApp
 
 DATA = Path(__file__).parent / "data"
 SIZE = (120, 34)
@@ -39,11 +40,10 @@ class FakeClock:
 
 
 def app_config(**overrides: object) -> AppConfig:
-    """An AppConfig with a fixed clock, fixed event times and no blinking cursor."""
+    """An AppConfig with a fixed clock and fixed event times (cursors are steady headless)."""
     values: dict[str, object] = {
         "clock": FakeClock(),
         "event_clock": lambda: EVENT_TIME,
-        "cursor_blink": False,
         "syntax_highlight": False,
         "drain_interval": 0.02,
     }
@@ -73,11 +73,16 @@ async def wait_for(pilot: Pilot[Any], check: Callable[[], object], what: str,
     await pilot.pause()
 
 
+def help_text(app: SagoApp) -> str:
+    """Every line of the open help screen, as plain text."""
+    return " ".join(str(s.render()) for s in app.screen.query_one("#help-text").query(Static))
+
+
 async def loaded(pilot: Pilot[Any]) -> None:
     """Wait until the project's files (and the plan's estimate, if any) are shown."""
     app = pilot.app
     assert isinstance(app, SagoApp)
-    await wait_for(pilot, lambda: app.session.phase != "loading", "the project to load")
+    await wait_for(pilot, lambda: app.phase != "loading", "the project to load")
     if app.session.plan is not None:
         await wait_for(pilot, lambda: app.cost_table.estimate is not None, "the estimate")
 

@@ -21,6 +21,7 @@ from sago_tui.core.outcome import RunResult
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.tui.app import SagoApp
 from sago_tui.tui.messages import EventChosen, JobFinished, PlanApprovalRequested
+from sago_tui.tui.ui_state import Phase
 from tests.tui.helpers import FakeClock, feed, loaded, recorded, replayed, wait_for
 
 Scene = Callable[[Pilot[Any]], Awaitable[None]]
@@ -43,7 +44,7 @@ def _begin_run(app: SagoApp, phase: str = "running", *, busy: bool = False) -> N
     """What the app does when r is pressed; the engine's events are then replayed."""
     app.run_scope = None
     app.session.begin_job(None)
-    app.session.phase = phase
+    app.phase = Phase(phase)
     if busy:  # a real worker, so the keys on offer are those of a running job
         assert app.engine.start("run", app.settings, _hold)
     app.say("Starting the run — x stops it.")
@@ -57,7 +58,7 @@ def _advance(app: SagoApp, seconds: float) -> None:
 
 async def _settle(pilot: Pilot[Any]) -> None:
     app = _app(pilot)
-    app.refresh_state()
+    app.repaint_state()
     app.clear_notifications()
     await pilot.pause()
 
@@ -83,7 +84,7 @@ async def plan_awaiting_approval(pilot: Pilot[Any]) -> None:
     plan, issues = load_plan(app.project.plan_path)
     future: Future[ApprovalDecision] = Future()
     app.post_message(PlanApprovalRequested(plan, issues, future))
-    await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+    await wait_for(pilot, lambda: app.awaiting, "the approval request")
     await pilot.press("a", "a")
     await _settle(pilot)
 
@@ -123,7 +124,7 @@ async def _replay_run(pilot: Pilot[Any], trace: str) -> SagoApp:
                        reason="" if ok else "failed: 2.1")  # fmt: skip
     app.post_message(JobFinished("run", result))
     phase = "passed" if ok else "failed"
-    await wait_for(pilot, lambda: app.session.phase == phase, "the run's result")
+    await wait_for(pilot, lambda: app.phase == phase, "the run's result")
     await wait_for(pilot, lambda: all(w.is_finished for w in app.workers), "the reload")
     return app
 
@@ -176,6 +177,17 @@ async def event_detail(pilot: Pilot[Any]) -> None:
     )
     app.post_message(EventChosen(fix_write))
     await wait_for(pilot, lambda: type(app.screen).__name__ == "EventDetailScreen", "detail")
+    await _settle(pilot)
+
+
+async def task_edit(pilot: Pilot[Any]) -> None:
+    """The edit form of task 2.1 (its Save button must stay on screen)."""
+    app = _app(pilot)
+    await loaded(pilot)
+    await pilot.press("2")
+    app.plan_tree.select_task("2.1")
+    await pilot.press("e")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "TaskEditScreen", "the form")
     await _settle(pilot)
 
 

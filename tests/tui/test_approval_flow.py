@@ -12,6 +12,7 @@ from sago_tui.core.events import FileWritten, PlanApproved, VerifyRan
 from sago_tui.core.plan import plan_hash
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
+from sago_tui.tui.screens.confirm_screen import ConfirmScreen
 from sago_tui.tui.screens.task_edit_screen import TaskEditScreen
 from sago_tui.tui.widgets.approval_bar import ApprovalBar
 from sago_tui.tui.widgets.event_log import EventLog
@@ -62,10 +63,10 @@ async def test_review_skip_and_run(
         await loaded(pilot)
         assert app.plan_pane.view == "plan-empty"
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+        await wait_for(pilot, lambda: app.awaiting, "the approval request")
         assert app.plan_pane.query_one(PlanStream).chars > 0  # the plan streamed in
         assert app.query_one(ApprovalBar).state == "pending"
-        assert app.session.phase == "awaiting"
+        assert app.phase == "awaiting"
         assert list(app.session.tasks) == ["1.1", "1.2"]
 
         await pilot.press("a")  # approve 1.1; the cursor moves on to 1.2
@@ -74,9 +75,11 @@ async def test_review_skip_and_run(
         assert app.session.tasks["1.2"].mark == "skipped"
         assert app.plan_tree.label_of("1.2").startswith("⊘")
 
-        await pilot.press("r")  # run what was reviewed
+        await pilot.press("r")  # run what was reviewed: r asks first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.click("#run")
         await wait_for(pilot, lambda: not app.engine.busy, "the run to finish")
-        await wait_for(pilot, lambda: app.session.phase == "passed", "the run's result")
+        await wait_for(pilot, lambda: app.phase == "passed", "the run's result")
 
         assert app.session.tasks["1.1"].status == "passed"
         assert app.session.tasks["1.2"].status == "skipped"
@@ -110,14 +113,14 @@ async def test_feedback_regenerates_then_stop_answers_not_approved(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+        await wait_for(pilot, lambda: app.awaiting, "the approval request")
         first = app.plan_ctl.future
 
         await pilot.press("f")
         await wait_for(pilot, lambda: app.screen.id != "_default", "the feedback dialog")
         await pilot.press(*"Split the notes")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.plan_ctl.awaiting and app.plan_ctl.future is not first,
+        await wait_for(pilot, lambda: app.awaiting and app.plan_ctl.future is not first,
                        "the second approval request")  # fmt: skip
         assert app.session.tasks["1.2"].task.name == "Write the release notes"
         assert "Split the notes" in llm_server.requests[1].prompt_text
@@ -126,8 +129,8 @@ async def test_feedback_regenerates_then_stop_answers_not_approved(
         await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the stop confirmation")
         await pilot.click("#stop")
         await wait_for(pilot, lambda: not app.engine.busy, "the job to end")
-        await wait_for(pilot, lambda: app.session.phase == "stopped", "the stopped state")
-        assert not app.plan_ctl.awaiting
+        await wait_for(pilot, lambda: app.phase == "stopped", "the stopped state")
+        assert not app.awaiting
 
     assert llm_server.request_count == 2  # no task ran
     assert not (hello_project.root / "hello.py").exists()
@@ -156,14 +159,14 @@ async def test_rerun_failed_runs_only_the_failed_task(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+        await wait_for(pilot, lambda: app.awaiting, "the approval request")
         await pilot.press("A")
-        await wait_for(pilot, lambda: app.session.phase == "failed", "the failed run")
+        await wait_for(pilot, lambda: app.phase == "failed", "the failed run")
         assert app.session.failed_ids() == ["1.1"]
         assert app.feed.cards["1.1"].status == "failed"
 
         await pilot.press("R")
-        await wait_for(pilot, lambda: app.session.phase == "passed", "the re-run")
+        await wait_for(pilot, lambda: app.phase == "passed", "the re-run")
         assert app.session.tasks["1.1"].status == "passed"
         assert app.session.progress == (1, 1)  # only the failed task was in scope
 
@@ -183,7 +186,7 @@ async def test_edit_during_approval_is_what_runs(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+        await wait_for(pilot, lambda: app.awaiting, "the approval request")
         app.plan_tree.select_task("1.2")
         await pilot.pause()
         await pilot.press("s")  # skip 1.2; the cursor stays on the last task
@@ -194,9 +197,11 @@ async def test_edit_during_approval_is_what_runs(
         app.screen.query_one("#field-verify", Input).value = "test -s hello.py"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, TaskEditScreen), "the save")
-        assert app.plan_ctl.awaiting  # still waiting: editing is part of the review
+        assert app.awaiting  # still waiting: editing is part of the review
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.session.phase == "passed", "the run")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.click("#run")
+        await wait_for(pilot, lambda: app.phase == "passed", "the run")
         verified = [e for e in app.feed.cards["1.1"].entry_events
                     if isinstance(e, VerifyRan)]  # fmt: skip
         assert [v.command for v in verified] == ["test -s hello.py"]

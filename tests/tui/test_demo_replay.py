@@ -28,12 +28,12 @@ async def test_demo_plans_asks_and_runs(
     }
     app = make_app(demo_project, settings, start_run=True, flags=flags)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the demo's approval request")
+        await wait_for(pilot, lambda: app.awaiting, "the demo's approval request")
         assert app.query_one("#tabs").active == "plan"  # type: ignore[attr-defined]
         assert "press A" in str(app.query_one("#approval-bar").render())  # type: ignore[attr-defined]
         await pilot.press("A")
         await wait_for(pilot, lambda: not app.engine.busy, "the demo run", timeout=90)
-        assert app.session.phase == "passed"
+        assert app.phase == "passed"
         assert {v.status for v in app.session.tasks.values()} == {"passed"}
         fixed = app.feed.cards["2.1"]
         assert fixed.status == "passed" and "2 attempts" in fixed.head().plain

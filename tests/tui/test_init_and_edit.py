@@ -25,13 +25,13 @@ async def test_empty_folder_init_offer(tmp_path: Path) -> None:
     app = make_app(Project.at(root))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, InitScreen), "the init offer")
-        assert app.session.phase == "setup"
+        assert app.phase == "setup"
         name = app.screen.query_one("#init-name", Input)
         assert name.value == "newproj"
         name.value = "New Project"
         await pilot.press("enter")  # in the (empty) description field: create, no draft
         await wait_for(pilot, lambda: app.snapshot.initialized, "the project files")
-        await wait_for(pilot, lambda: app.session.phase == "idle", "the app to be ready")
+        await wait_for(pilot, lambda: app.phase == "idle", "the app to be ready")
         assert "New Project" in app.spec_editor.editor("PROJECT.md").text
     for name in ("PROJECT.md", "REQUIREMENTS.md", "IMPORTANT.md", "STATE.md", "sago.toml"):
         assert (root / name).is_file()
@@ -62,7 +62,7 @@ async def test_init_with_a_prompt_drafts_the_spec(
         await wait_for(pilot, lambda: isinstance(app.screen, InitScreen), "the init offer")
         await pilot.press(*"a greeter")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.engine.busy or app.session.phase == "idle", "drafting")
+        await wait_for(pilot, lambda: app.engine.busy or app.phase == "idle", "drafting")
         await wait_for(pilot, lambda: not app.engine.busy, "the draft")
         await wait_for(pilot, lambda: "Says hello." in app.spec_editor.editor("PROJECT.md").text,
                        "the drafted spec in the editor")  # fmt: skip

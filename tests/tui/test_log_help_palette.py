@@ -8,13 +8,13 @@ from textual.widgets import Static
 
 from sago_tui.core.events import FileWritten, LLMCalled, VerifyRan
 from sago_tui.core.project import Project
-from sago_tui.tui.commands import SagoCommands
 from sago_tui.tui.keymap import ACTIONS
+from sago_tui.tui.palette import SagoCommands
 from sago_tui.tui.screens.event_detail_screen import EventDetailScreen
 from sago_tui.tui.screens.help_screen import HelpScreen
 from sago_tui.tui.widgets import event_log
 from sago_tui.tui.widgets.event_log import EventLog
-from tests.tui.helpers import DATA, SIZE, feed, loaded, make_app, recorded, wait_for
+from tests.tui.helpers import DATA, SIZE, feed, help_text, loaded, make_app, recorded, wait_for
 
 
 async def test_log_cursor_and_detail(planned_project: Project) -> None:
@@ -75,7 +75,7 @@ async def test_help_lists_every_key(demo_project: Project) -> None:
         await loaded(pilot)
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
-        text = str(app.screen.query_one("#help-text", Static).render())
+        text = help_text(app)
         for item in ACTIONS:
             assert item.title in text
         await pilot.press("escape")

@@ -13,7 +13,7 @@ from sago_tui.commands.trace_cmd import sample_records
 from sago_tui.core.events import LLMCalled, from_record
 from sago_tui.core.trace import read_trace
 from sago_tui.tui import replay_control
-from sago_tui.tui.commands import SagoCommands
+from sago_tui.tui.palette import SagoCommands
 from sago_tui.tui.replay_model import prepare
 from sago_tui.tui.screens.event_detail_screen import EventDetailScreen
 from sago_tui.tui.screens.help_screen import HelpScreen
@@ -59,7 +59,7 @@ async def test_replay_shows_the_run_read_only() -> None:
         assert app.session.tokens == end["total_tokens"]
         assert app.session.duration == end["duration_s"]
         assert app.session.progress == (len(statuses), len(statuses))
-        assert app.session.phase == "passed"
+        assert app.phase == "passed"
         # Read-only: nothing that runs, approves, generates or edits is offered.
         for action in READ_ONLY:
             assert not app.check_action(action, ()), action
@@ -69,7 +69,7 @@ async def test_replay_shows_the_run_read_only() -> None:
         assert "Log tab" in titles and "Export HTML" in titles
         assert not {"Run", "Approve all & run", "Settings", "Spec tab"} & set(titles)
         await pilot.press("r", "A", "g")  # hidden keys do nothing
-        assert not app.engine.busy and app.session.phase == "passed"
+        assert not app.engine.busy and app.phase == "passed"
         # Tabs cycle past the hidden Spec tab.
         await pilot.press("ctrl+pagedown", "ctrl+pagedown", "ctrl+pagedown")
         assert app.tabs.active == "plan"
@@ -86,7 +86,9 @@ async def test_replay_shows_the_run_read_only() -> None:
         assert texts[0] == events[index].prompt_preview  # type: ignore[attr-defined]
         await pilot.press("escape", "question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
-        help_text = str(app.screen.query_one("#help-text", Static).render())
+        help_text = " ".join(
+            str(s.render()) for s in app.screen.query_one("#help-text").query(Static)
+        )
         assert "Export HTML" in help_text and "Approve all" not in help_text
         await pilot.press("escape", "q")
         await wait_for(pilot, lambda: app.return_code is not None, "the app to quit")
@@ -101,7 +103,7 @@ async def test_an_interrupted_trace_ends_as_stopped() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await replayed(pilot)
         task_id = cut[-1]["data"]["task_id"]
-        assert app.session.phase == "stopped"
+        assert app.phase == "stopped"
         assert app.session.tasks[task_id].status == "not_run"
         assert app.session.duration is None
         assert app.session.elapsed == pytest.approx(
@@ -116,7 +118,7 @@ async def test_paced_replay_streams_then_shows_everything(
     records = sample_records()
     app = make_replay(records, pace=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.session.phase == "replaying", "the replay to start")
+        await wait_for(pilot, lambda: app.phase == "replaying", "the replay to start")
         await replayed(pilot)
         assert app.log_pane.event_log.count == len(records)
 

@@ -29,7 +29,7 @@ async def start_slow_task(app: SagoApp, pilot: Pilot[Any]) -> None:
     """Plan, approve everything, and wait until task 1.1's answer is streaming in."""
     await loaded(pilot)
     await pilot.press("r")
-    await wait_for(pilot, lambda: app.plan_ctl.awaiting, "the approval request")
+    await wait_for(pilot, lambda: app.awaiting, "the approval request")
     await pilot.press("A")
     cards = app.feed.cards
     await wait_for(pilot, lambda: "1.1" in cards and cards["1.1"].live_chars > 0,
@@ -67,7 +67,7 @@ async def test_stop_mid_task(
         await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the stop confirmation")
         await pilot.click("#stop")
         await wait_for(pilot, lambda: not app.engine.busy, "the worker to end")
-        await wait_for(pilot, lambda: app.session.phase == "stopped", "the stopped state")
+        await wait_for(pilot, lambda: app.phase == "stopped", "the stopped state")
         assert app.session.tasks["1.1"].status != "passed"
         assert app.engine.worker is not None and app.engine.worker.is_finished
 

@@ -85,3 +85,15 @@ def test_a_headless_replayed_run_never_loads_textual_or_litellm(tmp_path: Path) 
     loaded = loaded_after(body, tmp_path)
     assert "textual" not in loaded
     assert "litellm" not in loaded, "a replayed run makes no live call"
+
+
+def test_the_app_never_imports_the_command_modules() -> None:
+    """The TUI is a front end beside commands/, not on top of it (shared code lives in core/
+    or export/); checked on the source, so a lazy import inside a function counts too."""
+    tui = Path(__file__).parents[2] / "sago_tui" / "tui"
+    offenders = [
+        str(path.relative_to(tui))
+        for path in sorted(tui.rglob("*.py"))
+        if "sago_tui.commands" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

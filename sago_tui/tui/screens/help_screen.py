@@ -6,13 +6,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from sago_tui.tui.formatting import STATUS_COLOURS, STATUS_ICONS
-from sago_tui.tui.keymap import ACTIONS, PALETTE_EXTRA, KeyAction
+from sago_tui.tui.keymap import ACTIONS, PALETTE_EXTRA
 
 INTRO = (
     "Write the spec, generate a plan, review and approve it, then run: every task is one "
@@ -30,29 +30,20 @@ OTHER_KEYS = (
 )
 
 
-def _row(keys: str, text: str) -> Content:
-    return Content.assemble((f"  {keys:<14}", "bold $accent"), text, "\n")
-
-
-def help_content(*, replay: bool = False) -> Content:
-    """The help text: keys by group, other keys, the status icons.
-
-    A replay lists only the actions it offers (the keymap's ``replay`` ones).
-    """
-    intro = REPLAY_INTRO if replay else INTRO
-    parts: list[Content | tuple[str, str] | str] = [(intro, "$text-muted"), "\n"]
-    groups: dict[str, list[KeyAction]] = {}
+def help_rows(*, replay: bool = False) -> dict[str, list[tuple[str, str]]]:
+    """(keys, description) by group; a replay lists only the actions it offers."""
+    groups: dict[str, list[tuple[str, str]]] = {}
     for item in (*ACTIONS, *PALETTE_EXTRA):
         if item.replay or not replay:
-            groups.setdefault(item.group, []).append(item)
-    for group, items in groups.items():
-        parts += ["\n", (group, "bold $text-primary"), "\n"]
-        for item in items:
             keys = item.key_label if item.keys else "palette"
-            parts.append(_row(keys, f"{item.title} — {item.help}"))
-    parts += ["\n", ("Everywhere", "bold $text-primary"), "\n"]
-    parts += [_row(keys, text) for keys, text in OTHER_KEYS]
-    parts += ["\n", ("Task status", "bold $text-primary"), "\n  "]
+            groups.setdefault(item.group, []).append((keys, f"{item.title} — {item.help}"))
+    groups["Everywhere"] = list(OTHER_KEYS)
+    return groups
+
+
+def status_legend() -> Content:
+    """Every task status icon in its colour."""
+    parts: list[tuple[str, str] | str] = []
     for status, mark in STATUS_ICONS.items():
         parts += [(mark, f"${STATUS_COLOURS[status]}"), f" {status.replace('_', ' ')}   "]
     return Content.assemble(*parts)
@@ -70,9 +61,20 @@ class HelpScreen(ModalScreen[None]):
         self.replay = replay
 
     def compose(self) -> ComposeResult:
+        # Keys and descriptions in two columns: a long description wraps inside its own
+        # column, so a narrow terminal never breaks a row under the keys.
         with VerticalScroll(classes="dialog help", id="help-body"):
             yield Static("sago-tui — keys and commands", classes="dialog-title")
-            yield Static(help_content(replay=self.replay), id="help-text")
+            yield Static(REPLAY_INTRO if self.replay else INTRO, classes="help-intro")
+            with Vertical(id="help-text"):
+                for group, rows in help_rows(replay=self.replay).items():
+                    yield Static(group, classes="help-group", markup=False)
+                    for keys, text in rows:
+                        with Horizontal(classes="help-row"):
+                            yield Static(keys, classes="help-keys", markup=False)
+                            yield Static(text, classes="help-desc", markup=False)
+                yield Static("Task status", classes="help-group")
+                yield Static(status_legend(), classes="help-desc")
 
     def on_mount(self) -> None:
         """Scroll with the arrow keys straight away."""

@@ -8,12 +8,9 @@ Only fields the user changed are written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static, Switch
 
 from sago_tui.config import save_project_settings
@@ -22,6 +19,7 @@ from sago_tui.config_types import InvalidValue
 from sago_tui.core.errors import ConfigError
 from sago_tui.core.settings import Settings
 from sago_tui.tui.screens.field_error import FieldError
+from sago_tui.tui.screens.form_screen import FormScreen
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
     ("llm.model", "Model", "any litellm model, e.g. gpt-4o or anthropic/claude-…"),
@@ -47,27 +45,33 @@ def field_id(key: str) -> str:
     return "set-" + key.replace(".", "-").replace("_", "-")
 
 
-class SettingsScreen(ModalScreen[str | None]):
+class SettingsScreen(FormScreen[str]):
     """Dismisses with the path of the saved sago.toml, or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
-    ]
+    FIRST_FIELD = f"#{field_id(FIELDS[0][0])}"  # the model
+    ENTER_SUBMITS = False
 
-    def __init__(self, settings: Settings, root: Path, *, blink: bool = True) -> None:
-        super().__init__(classes="modal")
+    def __init__(self, settings: Settings, root: Path) -> None:
+        super().__init__()
         self.settings = settings
         self.root = root
-        self.blink = blink
         self.initial: dict[str, str | bool] = {}
         for key, _, _ in FIELDS:
             value = current_value(settings, key)
             self.initial[key] = value if isinstance(value, bool) else _text(value)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog form settings", id="settings-form"):
+        with Vertical(classes="dialog form settings"):
             yield Static("Settings — saved to sago.toml", classes="dialog-title")
+            yield from self._fields()
+            yield FieldError(id="settings-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def _fields(self) -> ComposeResult:
+        """One row per setting, scrolling between the fixed title and buttons."""
+        with VerticalScroll(id="settings-form", classes="form-body"):
             for key, label, hint in FIELDS:
                 with Horizontal(classes="field-row"):
                     yield Label(label, classes="field-label")
@@ -81,17 +85,6 @@ class SettingsScreen(ModalScreen[str | None]):
                 error = FieldError(id=field_id(key) + "-error")
                 error.add_class("indented")
                 yield error
-            yield FieldError(id="settings-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        """Focus the first field."""
-        for widget in self.query(Input):
-            widget.cursor_blink = self.blink
-        self.query_one(".dialog").border_subtitle = "ctrl+s saves · Esc cancels"
-        self.query_one(f"#{field_id(FIELDS[0][0])}").focus()  # the model
 
     def _source_note(self, key: str) -> str:
         source = self.settings.sources.get(key, "default")
@@ -119,7 +112,7 @@ class SettingsScreen(ModalScreen[str | None]):
                 errors[key] = f"expected {info.expected}"
         return updates, errors
 
-    def action_save(self) -> None:
+    def action_submit(self) -> None:
         """Validate, write sago.toml, and close with its path."""
         updates, errors = self.collect()
         for key, _, _ in FIELDS:
@@ -135,18 +128,6 @@ class SettingsScreen(ModalScreen[str | None]):
             self.query_one("#settings-error", FieldError).show(exc.message)
             return
         self.dismiss(str(path))
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or Cancel."""
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
 
 def _text(value: object) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from sago_tui.tui.formatting import STATUS_ICONS, icon, money, tokens
-from sago_tui.tui.session import Session
+from sago_tui.tui.task_views import Session
 
 if TYPE_CHECKING:  # the estimator's modules load after the first frame
     from sago_tui.core.dry_run import RunEstimate
@@ -25,6 +26,10 @@ COLUMNS = (("task", "Task"), ("name", "Name"), ("est_tok", "Est. tokens"), ("est
 # (DataTable's update_width) costs far more than the update itself.
 WIDTHS = {"task": 6, "est_tok": 11, "est": 10, "tok": 9, "cost": 9, "status": 12}
 NUMERIC = frozenset({"est_tok", "est", "tok", "cost"})
+# Every column but Name has a fixed width; Name gets what is left of the pane (cells are
+# padded by 1 on each side; the last 4 cover the scrollbar and the focus bar).
+FIXED_WIDTH = sum(WIDTHS.values()) + 2 * len(COLUMNS) + 4
+MIN_NAME = 12
 TOTAL = "total"
 
 
@@ -42,6 +47,7 @@ class CostTable(Vertical):
         self.no_budget = "no budget (set max cost with ctrl+e)"
         self._dirty: set[str] = set()
         self._stale = False  # the plan changed while the tab was hidden
+        self.name_width = 60  # Name's share of the width (narrow terminals keep Status)
 
     def compose(self) -> ComposeResult:
         yield Static("No plan to estimate yet — press g to generate it.", id="cost-empty",
@@ -91,6 +97,21 @@ class CostTable(Vertical):
         """Apply row changes at most twice a second (and at once when the tab is shown)."""
         self.set_interval(0.5, self._flush)
 
+    def on_resize(self) -> None:
+        """Long task names are shortened so every number and the status still fit."""
+        width = max(MIN_NAME, self.size.width - FIXED_WIDTH)
+        if width != self.name_width:
+            self.name_width = width
+            if self.is_on_screen:
+                self.show_plan()
+            else:
+                self._stale = True
+
+    def _name_cell(self, text: str, style: str | Style = "") -> Text:
+        name = Text(text, style=style, no_wrap=True)
+        name.truncate(self.name_width, overflow="ellipsis")
+        return name
+
     def on_show(self) -> None:
         if self._stale:
             self.show_plan()
@@ -139,7 +160,7 @@ class CostTable(Vertical):
         if view.estimate is not None and view.estimate == 0 and self.estimate:
             estimate = "cached"
         return [
-            Text("  " + task_id), Text(view.task.name),
+            Text("  " + task_id), self._name_cell(view.task.name),
             self._num(tokens(view.est_tokens) if self.estimate else "…"), self._num(estimate),
             self._num(tokens(view.tokens) if view.tokens else "-"),
             self._num(money(view.cost) if view.tokens else "-"),
@@ -156,7 +177,7 @@ class CostTable(Vertical):
         done = sum(1 for v in views if v.status in ("passed", "cached"))
         style = self.get_component_rich_style("cost--sum", partial=True)
         return [
-            Text(label, style=style), Text(name, style=style),
+            Text(label, style=style), self._name_cell(name, style),
             self._num(tokens(sum(v.est_tokens for v in views)) if self.estimate else "…", True),
             self._num(money(est) if known else ("?" if self.estimate else "…"), True),
             self._num(tokens(used) if used else "-", True),

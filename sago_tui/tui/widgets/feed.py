@@ -26,13 +26,16 @@ from sago_tui.core.events import (
     LLMCalled,
     LLMDelta,
     LLMRequested,
+    TaskFinished,
+    TaskSkipped,
+    TaskStarted,
     WorkflowFinished,
     WorkflowStarted,
 )
 from sago_tui.tui.feed_entries import entry_content
 from sago_tui.tui.formatting import STATUS_COLOURS
 from sago_tui.tui.messages import EventChosen
-from sago_tui.tui.session import Session
+from sago_tui.tui.task_views import RUN_COMMANDS, Session
 from sago_tui.tui.widgets.feed_card import MAX_LINES, Entry, FeedCard
 from sago_tui.tui.widgets.scrolling import grow_virtual_size
 
@@ -65,6 +68,7 @@ class Feed(ScrollView, can_focus=True):
         self.follow = True
         self._command = "run"
         self._results = 0
+        self._run = 0  # counts the runs (workflow_start of a run): cards show their own run
 
     # -- building cards -------------------------------------------------------------------
     def _card(self, key: str, title: str = "") -> FeedCard:
@@ -72,10 +76,12 @@ class Feed(ScrollView, can_focus=True):
         if card is None:
             view = self.session.tasks.get(key)
             title = title or (f"{view.task.id} {view.task.name}" if view else "Session")
-            card = self.cards[key] = FeedCard(key, title)
+            card = self.cards[key] = FeedCard(key, title, run=self._run)
             if view is not None:
                 card.show(view)
             self._order.append(card)
+        elif card.view is not None and card.run != self._run:
+            card.clear(self._run)  # no "not run" lines of the last run in this run's card
         return card
 
     def add_events(self, events: Iterable[Event]) -> None:
@@ -99,6 +105,8 @@ class Feed(ScrollView, can_focus=True):
             key = event.task_id or SESSION_KEY
             if isinstance(event, WorkflowStarted):
                 self._command = event.command
+                if event.command in RUN_COMMANDS:
+                    self._run += 1
             elif isinstance(event, WorkflowFinished):
                 # Each job's outcome gets its own card at the bottom, where the eye is.
                 self._results += 1
@@ -106,6 +114,8 @@ class Feed(ScrollView, can_focus=True):
                 job = "Planning" if self._command == "plan" else "Run"
                 card = self._card(key, f"{job} {'finished' if event.success else 'failed'}")
                 card.status = "passed" if event.success else "failed"
+                for other in self._order:  # a stopped call never answers: drop its line
+                    other.live_finished()
             if isinstance(event, LLMDelta):
                 self._card(key)
                 streamed.setdefault(key, []).append(event.text)  # one update per frame
@@ -118,7 +128,10 @@ class Feed(ScrollView, can_focus=True):
                     card.live_finished()
                     batches[key] = [event]
             elif key in self.cards or entry_content(event) is not None:
-                self._card(key)
+                card = self._card(key)
+                if isinstance(event, TaskFinished | TaskSkipped | TaskStarted):
+                    streamed.pop(key, None)
+                    card.live_finished()  # the task's call in flight (if any) is over
                 batches.setdefault(key, []).append(event)
         for key in {*batches, *streamed}:
             flush(key)
@@ -141,7 +154,7 @@ class Feed(ScrollView, can_focus=True):
         grow_virtual_size(self, Size(self.scrollable_content_region.width, total))
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
-            if self.cursor >= 0:
+            if self.cursor >= 0 or self.has_focus:  # focused while empty: the cursor follows
                 self.cursor = max(0, total - 2)
         self.refresh()
 
@@ -166,7 +179,9 @@ class Feed(ScrollView, can_focus=True):
         if located is None:
             if not self._order and y == 1:
                 hint = Content(EMPTY).stylize(self.get_visual_style("feed--empty", partial=True))
-                return Visual.to_strips(self, hint.center(width), width, 1, base, pad=True)[0]
+                # Indented by hand: Content.center pads each side by the full width.
+                hint = Content.assemble(" " * max(0, (width - hint.cell_length) // 2), hint)
+                return Visual.to_strips(self, hint, width, 1, base, pad=True)[0]
             return Strip.blank(width, base.rich_style)
         card, row = located
         if row == card.height - 1:
@@ -176,10 +191,9 @@ class Feed(ScrollView, can_focus=True):
         line = Content.assemble(("▌", colour), " " if row else "", content)
         if card.status == "failed":
             base = base + self.get_visual_style("feed--failed", partial=True)
-        cursor = (
-            self.get_visual_style("feed--cursor", partial=True) if index == self.cursor else None
-        )
-        strips = Visual.to_strips(self, line, width, 1, base, pad=True, post_style=cursor)
+        if index == self.cursor:  # folded into the base: Visual.to_strips ignores post_style
+            base = base + self.get_visual_style("feed--cursor", partial=True)
+        strips = Visual.to_strips(self, line, width, 1, base, pad=True)
         return strips[0] if strips else Strip.blank(width, base.rich_style)
 
     def on_resize(self) -> None:

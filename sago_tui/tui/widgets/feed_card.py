@@ -14,7 +14,7 @@ from textual.content import Content
 from sago_tui.core.events import Event
 from sago_tui.tui.feed_entries import live_content
 from sago_tui.tui.formatting import STATUS_COLOURS, duration, icon, money, tokens
-from sago_tui.tui.session import TaskView
+from sago_tui.tui.task_views import TaskView
 
 MAX_LINES = 60
 """Entry lines a card keeps; older ones are counted (and are in the Log)."""
@@ -32,6 +32,7 @@ class FeedCard:
     lines: deque[Entry] = field(default_factory=lambda: deque(maxlen=MAX_LINES))
     dropped: int = 0
     live: tuple[str, int, str] | None = None  # purpose, characters, recent text
+    run: int = 0  # the run whose entries the card shows
 
     @property
     def height(self) -> int:
@@ -64,6 +65,11 @@ class FeedCard:
                 if len(self.lines) == MAX_LINES:
                     self.dropped += 1
                 self.lines.append((line, event))
+
+    def clear(self, run: int) -> None:
+        """A new run reached this task: the last run's entries go (they stay in the Log)."""
+        self.lines.clear()
+        self.dropped, self.live, self.run = 0, None, run
 
     def live_started(self, purpose: str) -> None:
         """An LLM call was sent."""

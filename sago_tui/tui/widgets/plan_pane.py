@@ -1,12 +1,22 @@
-"""The Plan tab: approval bar, then the tree and detail, the streaming answer, or a hint."""
+"""The Plan tab: approval bar, then the tree and detail, the streaming answer, or a hint.
+
+The review keys (a approve, s skip, e edit, f feedback) are bound here, so they act only
+while the Plan tab has focus, and ``check_action`` (the app's availability rules) hides
+them from the footer when they cannot act. Each posts :class:`ReviewKeyPressed`.
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Static
 
-from sago_tui.tui.session import Session
+from sago_tui.tui.keymap import bindings
+from sago_tui.tui.messages import ReviewKeyPressed
+from sago_tui.tui.task_views import Session
 from sago_tui.tui.widgets.approval_bar import ApprovalBar
 from sago_tui.tui.widgets.plan_stream import PlanStream
 from sago_tui.tui.widgets.plan_tree import PlanTree
@@ -15,6 +25,8 @@ from sago_tui.tui.widgets.task_detail import TaskDetail
 
 class PlanPane(Vertical):
     """Switches between ``plan-empty``, ``plan-body`` and ``plan-live`` views."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("plan")
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="plan-pane")
@@ -35,6 +47,26 @@ class PlanPane(Vertical):
             with Vertical(id="plan-live"):
                 yield Static("", id="plan-live-title")
                 yield self.stream
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The app's rules decide (a task selected, a plan to review, no job running)."""
+        return self.app.check_action(action, parameters)
+
+    def action_approve_task(self) -> None:
+        """a: approve the selected task."""
+        self.post_message(ReviewKeyPressed("approved"))
+
+    def action_skip_task(self) -> None:
+        """s: skip (or un-skip) the selected task."""
+        self.post_message(ReviewKeyPressed("skipped"))
+
+    def action_edit_task(self) -> None:
+        """e: edit the selected task in a form."""
+        self.post_message(ReviewKeyPressed("edit"))
+
+    def action_regenerate_with_feedback(self) -> None:
+        """f: regenerate the plan with typed feedback."""
+        self.post_message(ReviewKeyPressed("feedback"))
 
     @property
     def view(self) -> str:

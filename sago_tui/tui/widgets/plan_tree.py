@@ -15,7 +15,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from sago_tui.tui.formatting import STATUS_ICONS, icon
-from sago_tui.tui.session import Session
+from sago_tui.tui.task_views import Session
 
 PHASE_PREFIX = "phase:"
 DONE = frozenset({"passed", "cached"})

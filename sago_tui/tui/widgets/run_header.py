@@ -1,4 +1,8 @@
-"""The header: project name, what the app is doing, progress, tokens, cost, elapsed time."""
+"""The header: project name, what the app is doing, progress, tokens, cost, elapsed time.
+
+On a narrow terminal (the ``-narrow`` class, set by the app) the labels shorten so the
+cost and the elapsed time always fit: ``Approve?`` for the phase, ``3/7`` for progress.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +12,11 @@ from textual.content import Content
 from textual.widgets import Static
 
 from sago_tui.tui.formatting import elapsed, money, tokens
-from sago_tui.tui.session import Session
+from sago_tui.tui.task_views import Session
+from sago_tui.tui.ui_state import Phase
 
-PHASE_LABELS: dict[str, str] = {
-    "loading": "Loading",
-    "setup": "New project",
-    "idle": "Ready",
-    "drafting": "Drafting spec",
-    "planning": "Planning",
-    "awaiting": "Awaiting approval",
-    "running": "Running",
-    "stopping": "Stopping",
-    "passed": "Passed",
-    "failed": "Failed",
-    "stopped": "Stopped",
-    "replaying": "Replaying",
-}
 BAR_WIDTH = 12
+NARROW_BAR_WIDTH = 5
 
 
 def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
@@ -55,16 +47,33 @@ class RunHeader(Horizontal):
         yield self._progress
         yield self._stats
 
-    def show(self, session: Session) -> None:
-        """Redraw from the session (cheap: called at most once per frame)."""
-        if session.phase != self._phase:
-            self.remove_class(f"-{self._phase}")
-            self._phase = session.phase
-            self.add_class(f"-{self._phase}")
-            label = PHASE_LABELS.get(self._phase, self._phase.title())
+    def show_phase(self, phase: Phase) -> None:
+        """The pill: its text and its ``-<phase>`` colour class."""
+        self.remove_class(f"-{self._phase}")
+        self._phase = phase
+        self.add_class(f"-{phase}")
+        self._paint_phase()
+
+    def _paint_phase(self) -> None:
+        if self._phase:
+            phase = Phase(self._phase)
+            label = phase.short if self.has_class("-narrow") else phase.label
             self._phase_label.update(f" {label} ")
+
+    def set_narrow(self, narrow: bool) -> None:
+        """Short labels (``-narrow``) or long ones, for the terminal's width."""
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self._paint_phase()
+
+    def show(self, session: Session) -> None:
+        """Redraw progress and totals from the session (cheap: at most once per frame)."""
+        narrow = self.has_class("-narrow")
         done, total = session.progress
-        progress = f"{progress_bar(done, total)} {done}/{total} tasks" if total else ""
+        progress = ""
+        if total:
+            bar = progress_bar(done, total, NARROW_BAR_WIDTH if narrow else BAR_WIDTH)
+            progress = f"{bar} {done}/{total}" + ("" if narrow else " tasks")
         # Fixed-width cells (app.tcss): redrawing them never re-lays out the screen.
         self._progress.update(progress, layout=False)
         spent = session.elapsed

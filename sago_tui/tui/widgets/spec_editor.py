@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets._tabbed_content import ContentTabs
 
 from sago_tui.core.atomic import atomic_write_text
 from sago_tui.core.project import SPEC_FILES, Project
@@ -22,16 +23,15 @@ def pane_id(name: str) -> str:
 class SpecEditor(Vertical):
     """One tab per spec file; ctrl+s saves the visible one."""
 
-    def __init__(self, *, highlight: bool = True, blink: bool = True) -> None:
+    def __init__(self, *, highlight: bool = True) -> None:
         super().__init__(id="spec-editor")
         self._highlight = highlight
-        self._blink = blink
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="spec-tabs"):
             for name in SPEC_FILES:
                 with TabPane(name, id=pane_id(name)):
-                    yield SpecTextArea(name, highlight=self._highlight, blink=self._blink)
+                    yield SpecTextArea(name, highlight=self._highlight)
         yield Static(
             "[b $accent]ctrl+s[/] save  ·  [b $accent]esc[/] leave the editor  ·  "
             "[b $accent]d[/] draft the spec from a one-line description (outside the editor)",
@@ -46,6 +46,11 @@ class SpecEditor(Vertical):
     def editor(self, name: str) -> SpecTextArea:
         """The editor of one spec file."""
         return next(e for e in self.editors if e.file_name == name)
+
+    @property
+    def file_tabs(self) -> ContentTabs:
+        """The row of file tabs (←→ switch files, Tab enters the editor)."""
+        return self.query_one("#spec-tabs", TabbedContent).get_child_by_type(ContentTabs)
 
     @property
     def current(self) -> SpecTextArea:

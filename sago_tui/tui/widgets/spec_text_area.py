@@ -26,7 +26,7 @@ class SpecTextArea(TextArea):
         Binding("escape", "leave", "Leave editor"),
     ]
 
-    def __init__(self, file_name: str, *, highlight: bool = True, blink: bool = True) -> None:
+    def __init__(self, file_name: str, *, highlight: bool = True) -> None:
         super().__init__(
             "",
             language=markdown_language() if highlight else None,
@@ -38,8 +38,11 @@ class SpecTextArea(TextArea):
         self.file_name = file_name
         self.saved_text = ""
         self.exists = False
-        self.cursor_blink = blink
         self._was_unsaved = False
+
+    def on_mount(self) -> None:
+        """No blinking cursor when nobody watches (tests, snapshots): frames stay stable."""
+        self.cursor_blink = not self.app.is_headless
 
     @property
     def unsaved(self) -> bool:

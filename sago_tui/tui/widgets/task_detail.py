@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from sago_tui.tui.formatting import STATUS_COLOURS, duration, icon, money, tokens
-from sago_tui.tui.session import Session, TaskView
+from sago_tui.tui.task_views import Session, TaskView
 
 EMPTY = "Select a task in the tree to see its files, action, verify command and warnings."
 SECTIONS = (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 
 from sago_tui.tui.keymap import ACTIONS, PALETTE_EXTRA, KeyAction
 
@@ -25,12 +27,19 @@ class SagoCommands(Provider):
     def _items(self) -> list[KeyAction]:
         return [item for item in (*ACTIONS, *PALETTE_EXTRA) if _available(self, item)]
 
+    def _runner(self, item: KeyAction) -> Callable[[], Awaitable[bool]]:
+        """Run the action where its key is bound: the app, or the Plan pane (review keys)."""
+        target: DOMNode | None = None
+        if item.scope == "plan":
+            from sago_tui.tui.widgets.plan_pane import PlanPane
+
+            target = self.app.query_one(PlanPane)
+        return partial(self.app.run_action, item.action, target)
+
     async def discover(self) -> Hits:
         """Every available command, for the empty palette."""
         for item in self._items():
-            yield DiscoveryHit(
-                item.title, partial(self.app.run_action, item.action), help=_help(item)
-            )
+            yield DiscoveryHit(item.title, self._runner(item), help=_help(item))
 
     async def search(self, query: str) -> Hits:
         """Commands whose title (or help) matches ``query``."""
@@ -41,7 +50,7 @@ class SagoCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(item.title),
-                    partial(self.app.run_action, item.action),
+                    self._runner(item),
                     text=item.title,
                     help=_help(item),
                 )

@@ -20,9 +20,10 @@ from sago_tui.core.events import (
     WorkflowStarted,
 )
 from sago_tui.core.plan import Plan, PlanIssue, Task
+from sago_tui.core.task_status import FINISHED, TaskStatus, skip_status
 
-TERMINAL = frozenset({"passed", "failed", "cached", "skipped"})
 RUN_COMMANDS = frozenset({"run", "execute"})
+APPROVED, SKIPPED = "approved", TaskStatus.SKIPPED
 
 
 @dataclass
@@ -43,28 +44,41 @@ class TaskView:
 
     @property
     def status(self) -> str:
-        """The state shown by the icon: live beats a skip mark beats STATE.md beats review."""
+        """The state shown by the icon: this session's result, then a skip mark, then the
+        last run's pass or failure (STATE.md), then the review mark.
+
+        A skip recorded by an earlier run is not shown: the task is pending again unless
+        it is marked skipped now (the detail keeps the recorded reason).
+        """
         if self.live:
             return self.live
-        if self.mark == "skipped":
-            return "skipped"
-        return self.record or self.mark or "pending"
+        if self.mark == SKIPPED:
+            return SKIPPED
+        if self.record in (TaskStatus.PASSED, TaskStatus.FAILED):
+            return self.record
+        return self.mark or "pending"
+
+    def set_mark(self, mark: str | None) -> None:
+        """A review decision about the next run: an old skip or not-run result no longer shows."""
+        self.mark = mark
+        if self.live in (TaskStatus.SKIPPED, TaskStatus.NOT_RUN):
+            self.live = None
 
 
 class Session:
-    """Plan, per-task views, run totals and the app's phase."""
+    """Plan, per-task views and run totals (the phase is the app's: ``SagoApp.phase``)."""
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
         self.plan: Plan | None = None
         self.issues: list[PlanIssue] = []
         self.tasks: dict[str, TaskView] = {}
-        self.phase = "loading"
         self.outcome = ""
         self.scope: set[str] = set()
         self.tokens = 0
         self.cost = 0.0
         self.started_at: float | None = None
+        self.run_clock = False  # the clock restarted when the run itself began
         self.duration: float | None = None
 
     # -- plan ------------------------------------------------------------------------------
@@ -90,11 +104,11 @@ class Session:
     def set_marks(self, skipped: Collection[str], approved: bool) -> None:
         """Review marks: ``skipped`` tasks skipped, the others approved (or unmarked)."""
         for task_id, view in self.tasks.items():
-            view.mark = "skipped" if task_id in skipped else ("approved" if approved else None)
+            view.mark = SKIPPED if task_id in skipped else (APPROVED if approved else None)
 
     def skipped(self) -> frozenset[str]:
         """Ids of the tasks marked skipped."""
-        return frozenset(t for t, v in self.tasks.items() if v.mark == "skipped")
+        return frozenset(t for t, v in self.tasks.items() if v.mark == SKIPPED)
 
     def warnings_for(self, task_id: str) -> list[PlanIssue]:
         """Validator findings about one task."""
@@ -104,7 +118,7 @@ class Session:
     @property
     def progress(self) -> tuple[int, int]:
         """(done, total) for the run in progress or the last one."""
-        done = sum(1 for t in self.scope if t in self.tasks and self.tasks[t].live in TERMINAL)
+        done = sum(1 for t in self.scope if t in self.tasks and self.tasks[t].live in FINISHED)
         return done, len(self.scope)
 
     @property
@@ -118,13 +132,25 @@ class Session:
 
     def failed_ids(self) -> list[str]:
         """Tasks whose last result is a failure (this session, else STATE.md)."""
-        return [t for t, v in self.tasks.items() if (v.live or v.record) == "failed"]
+        return [t for t, v in self.tasks.items() if (v.live or v.record) == TaskStatus.FAILED]
 
-    def begin_job(self, scope: Collection[str] | None) -> None:
-        """A job starts: reset totals; ``scope`` (None: every task) bounds the progress."""
-        self.scope = set(self.tasks if scope is None else scope) & set(self.tasks)
+    def begin_job(self, scope: Collection[str] | None, *, run: bool = True) -> None:
+        """A job starts: reset totals and the clock.
+
+        For a run, ``scope`` (None: every task) bounds the progress; a plan or spec job
+        runs no task, so it shows no progress (never "0/7" beside a tree of passed tasks).
+        """
+        self.set_scope(scope if run else ())
         self.tokens, self.cost, self.outcome = 0, 0.0, ""
-        self.started_at, self.duration = self.clock(), None
+        self.started_at, self.duration, self.run_clock = self.clock(), None, False
+
+    def start_clock(self) -> None:
+        """Elapsed time counts from now (the run itself starts: after planning and review)."""
+        self.started_at, self.duration, self.run_clock = self.clock(), None, True
+
+    def set_scope(self, scope: Collection[str] | None) -> None:
+        """The tasks the run covers (None: every task), for the progress count."""
+        self.scope = set(self.tasks if scope is None else scope) & set(self.tasks)
 
     def apply(self, event: Event) -> str | None:
         """Update the model; return the id of a task whose row changed."""
@@ -135,7 +161,8 @@ class Session:
                     self.tasks[task_id].live = None
             case WorkflowFinished():
                 self.tokens, self.cost = event.total_tokens, event.cost_usd
-                self.duration = event.duration_s
+                # The run's own time: the workflow's duration includes planning and review.
+                self.duration = self.elapsed if self.run_clock else event.duration_s
             case LLMCalled():
                 self.tokens += event.total_tokens
                 self.cost += event.cost_usd or 0.0
@@ -144,7 +171,7 @@ class Session:
                     view.cost += event.cost_usd or 0.0
                     return view.task.id
             case TaskStarted() if view is not None:
-                view.live, view.tokens, view.cost, view.error = "running", 0, 0.0, ""
+                view.live, view.tokens, view.cost, view.error = TaskStatus.RUNNING, 0, 0.0, ""
                 self.scope.add(view.task.id)
                 return view.task.id
             case TaskFinished() if view is not None:
@@ -156,6 +183,6 @@ class Session:
                 self.scope.add(view.task.id)
                 return view.task.id
             case TaskSkipped() if view is not None:
-                view.live, view.error = "skipped", event.reason
+                view.live, view.error = skip_status(event.reason), event.reason
                 return view.task.id
         return None

@@ -22,8 +22,6 @@ import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.widgets import TabbedContent
-
 from sago_tui.core.errors import UsageError
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
@@ -32,6 +30,7 @@ from sago_tui.tui.app_config import AppConfig
 from sago_tui.tui.export_control import ExportSource, HtmlExporter
 from sago_tui.tui.replay_control import ReplayController, ReplayDispatcher, TraceClock
 from sago_tui.tui.replay_model import Replay
+from sago_tui.tui.widgets.app_tabs import AppTabs
 
 __all__ = ["Replay", "ReplayApp", "run_replay"]
 
@@ -58,7 +57,7 @@ class ReplayApp(SagoApp):
         # Short: the header's right half holds progress, tokens, cost and time (the status
         # line gives the full title).
         self.header.project_name = f"replay · {replay.project.name if replay.project else 'demo'}"
-        self.tabs = TabbedContent(initial="feed", id="tabs")
+        self.tabs = AppTabs(self.main_widget, initial="feed")
         if not replay.pace:  # loading a whole run at once: bigger frames, fewer of them
             self.frame_events = REPLAY_FRAME_EVENTS
         self.trace_source = replay.trace_path
