@@ -24,6 +24,8 @@ HEADLESS_SILENT = {
     "file_read": "one line per read is noise in CI logs",
     "llm_request": "the finished llm_call has the numbers",
     "llm_delta": "streamed text is never printed",
+    "error": "said once: on the task's ✗ line, or by the result line and stderr",
+    "budget_stop": "the task's 'not run: budget reached …' line says it, with the amounts",
 }
 
 
