@@ -14,6 +14,7 @@ from pathlib import Path
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 from benchmarks.cases import SUITE, cleanup
+from benchmarks.cases_cost import SUITE_COST
 from benchmarks.harness import (
     RESULTS_DIR,
     Figure,
@@ -23,6 +24,8 @@ from benchmarks.harness import (
     print_table,
     write_json,
 )
+
+SUITE = (*SUITE, *SUITE_COST)
 
 
 def run_suite(

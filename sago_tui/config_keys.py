@@ -118,6 +118,13 @@ KEYS: tuple[KeyInfo, ...] = (
     ),
     _k("llm.retries", _NON_NEGATIVE, "LLM_RETRIES", "Retries of a failed LLM request."),
     _k("llm.stream", BOOL, "LLM_STREAM", "Stream answers as they are generated."),
+    _k(
+        "llm.edit_format",
+        choice("auto", "whole", "diff"),
+        "LLM_EDIT_FORMAT",
+        "How existing files are changed: `auto` offers SEARCH/REPLACE edits for existing "
+        "files and fixes, `whole` asks for whole files, `diff` asks for edits only.",
+    ),
     _k("llm.replay", PATH, "LLM_REPLAY", "Answer LLM calls from this cassette.", flag="--replay"),
     _k(
         "llm.record",

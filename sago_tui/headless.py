@@ -167,6 +167,8 @@ class HeadlessPrinter:
                 )
             case LLMCalled():
                 sizes = f"{tokens(event.prompt_tokens)}{m.arrow}{tokens(event.completion_tokens)}"
+                if event.cached_tokens:
+                    sizes += f" ({tokens(event.cached_tokens)} cached)"
                 text = (f"  llm {event.purpose} {flat(event.model)} {sizes} tok "
                         f"{money(event.cost_usd)} {event.duration_s:.1f}s")  # fmt: skip
                 return [(text, "dim")]

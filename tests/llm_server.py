@@ -40,7 +40,9 @@ peak number of requests being answered at once, which does not depend on wall cl
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
+import os
 import socket
 import struct
 import sys
@@ -69,8 +71,11 @@ class Reply:
     """What the server answers to one request (all fields optional).
 
     ``usage`` is ``(prompt_tokens, completion_tokens)``; None means an approximation from
-    the text lengths. ``error_message``/``error_code`` fill the JSON error body of a
-    non-200 reply (``code="insufficient_quota"`` imitates an exhausted account).
+    the text lengths. ``cached_tokens`` is reported as ``prompt_tokens_details.cached_tokens``
+    (OpenAI's field for prompt-cache hits); None reports none, unless the server's
+    ``prompt_cache`` is on, which imitates OpenAI's automatic cache.
+    ``error_message``/``error_code`` fill the JSON error body of a non-200 reply
+    (``code="insufficient_quota"`` imitates an exhausted account).
     ``chunk_chars`` is how many characters of ``content`` go into each stream chunk;
     ``send_usage=False`` leaves usage out of both plain and streamed answers.
     """
@@ -90,6 +95,7 @@ class Reply:
     chunk_chars: int = 16
     send_usage: bool = True  # False: no usage anywhere, like servers that never report it
     model: str | None = None  # None echoes the requested model
+    cached_tokens: int | None = None
 
 
 @dataclass
@@ -175,6 +181,9 @@ def _approx_tokens(text: str) -> int:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # a handler stuck in a delay never blocks interpreter exit
     allow_reuse_address = True
+    # socketserver's default backlog is 5: a burst of parallel requests (20 tasks warmed
+    # up at once) would overflow it and wait a full second for TCP to retry the SYN.
+    request_queue_size = 128
     fake: FakeLLMServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -320,11 +329,25 @@ def _usage(record: RecordedRequest, reply: Reply) -> dict[str, int]:
         _approx_tokens(record.prompt_text),
         _approx_tokens(reply.content),
     )
-    return {
+    usage: dict[str, Any] = {
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
     }
+    if reply.cached_tokens is not None:
+        usage["prompt_tokens_details"] = {"cached_tokens": min(reply.cached_tokens, prompt)}
+    return usage
+
+
+def cached_prefix_tokens(text: str, earlier: list[str]) -> int:
+    """What OpenAI's automatic prompt cache would serve of ``text`` after ``earlier`` prompts.
+
+    The longest prefix shared with an earlier prompt, in approximate tokens, counted only
+    from 1,024 tokens on and in steps of 128 (OpenAI's rule).
+    """
+    best = max((len(os.path.commonprefix([text, other])) for other in earlier), default=0)  # noqa: RUF071
+    tokens = best // 4
+    return 0 if tokens < 1024 else tokens - tokens % 128
 
 
 def _chunk(model: str, choices: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -366,6 +389,8 @@ class FakeLLMServer:
         self.requests: list[RecordedRequest] = []
         self.max_in_flight = 0
         self.responder: Responder = lambda _request: Reply(content=DEFAULT_TEXT)
+        self.prompt_cache = False  # True: report cached_tokens like OpenAI's automatic cache
+        self._prompts: list[str] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> FakeLLMServer:
@@ -430,6 +455,7 @@ class FakeLLMServer:
             self._queue.clear()
             self.requests.clear()
             self.max_in_flight = 0
+            self._prompts.clear()
 
     # -- observation -------------------------------------------------------------------------
     @property
@@ -471,6 +497,13 @@ class FakeLLMServer:
 
     def _next_reply(self, record: RecordedRequest) -> Reply:
         with self._lock:
-            if self._queue:
-                return self._queue.popleft()
-        return self.responder(record)
+            reply = self._queue.popleft() if self._queue else None
+        if reply is None:
+            reply = self.responder(record)
+        if self.prompt_cache and reply.cached_tokens is None:
+            prompt = json.dumps(record.messages)  # the wire form: what a provider would hash
+            with self._lock:
+                cached = cached_prefix_tokens(prompt, self._prompts)
+                self._prompts.append(prompt)
+            reply = dataclasses.replace(reply, cached_tokens=cached)
+        return reply

@@ -24,6 +24,10 @@ SECTION_9 = (
     "--dry-run",
     "UI under",
     "peak RSS",
+    "first LLM request after start",
+    "process exit after the run's last event",
+    "task adding a function to a 300-line file",
+    "NOT served by a prompt cache",
 )
 
 

@@ -57,7 +57,9 @@ def launch(
     with contextlib.ExitStack() as stack:
         read_only = lock_for_app(stack, project)
         start_run = start_run and not read_only
-        config = AppConfig(flags=dict(flags), start_run=start_run, read_only=read_only)
+        config = AppConfig(
+            flags=dict(flags), start_run=start_run, preload_llm=True, read_only=read_only
+        )
         code = SagoApp(project, settings, config).run()
     return int(code or 0)
 

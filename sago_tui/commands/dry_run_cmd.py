@@ -63,6 +63,14 @@ def print_dry_run(project: Project, args: argparse.Namespace) -> int:
         f"expected output tokens · {_cost(estimate.cost_usd, estimate)}"
         + (f" · {cached} cached task(s) cost nothing" if cached else "")
     )
+    if estimate.cacheable_tokens:
+        saving = estimate.cache_saving_usd
+        share = 100 * estimate.cacheable_tokens / max(1, estimate.input_tokens)
+        console.print(
+            f"Prompt cache: {tokens(estimate.cacheable_tokens)} input tokens ({share:.0f} %) "
+            "are a prefix shared by every task"
+            + (f" · could save {money(saving)}" if saving else "")
+        )
     if plan is None:
         console.print("No PLAN.md yet: this is the cost of generating it; run again after `plan`.")
     if settings.run.max_cost is not None and estimate.cost_usd is not None:

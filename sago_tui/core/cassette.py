@@ -30,10 +30,11 @@ class Interaction:
     prompt_tokens: int
     completion_tokens: int
     model: str | None = None
+    cached_tokens: int = 0  # prompt tokens the provider served from its prompt cache
 
     def to_record(self) -> dict[str, Any]:
-        """The JSON shape stored in the cassette."""
-        return {
+        """The JSON shape stored in the cassette (``cached_tokens`` only when there were any)."""
+        record: dict[str, Any] = {
             "purpose": self.purpose,
             "task_id": self.task_id,
             "attempt": self.attempt,
@@ -46,6 +47,9 @@ class Interaction:
                 "model": self.model,
             },
         }
+        if self.cached_tokens:
+            record["response"]["cached_tokens"] = self.cached_tokens
+        return record
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", type(None): "null"}
@@ -80,6 +84,11 @@ def _interaction(raw: Any, index: int) -> Interaction:
         prompt_tokens=_field(response, "response.prompt_tokens", (int,), where),
         completion_tokens=_field(response, "response.completion_tokens", (int,), where),
         model=response.get("model") if isinstance(response.get("model"), str) else None,
+        cached_tokens=(
+            _field(response, "response.cached_tokens", (int,), where)
+            if "cached_tokens" in response
+            else 0
+        ),
     )
 
 

@@ -1,8 +1,11 @@
 """A task's context (DESIGN.md §5.1): the task, its files, its dependencies' files, the spec,
 the dependency manifests and the project tree, as prioritised sections.
 
-What every task shares (spec, manifests, tree) is read once per run into a
+What every task shares (IMPORTANT.md, spec, manifests, tree) is read once per run into a
 :class:`ProjectContext`; per task only the task's own and its dependencies' files are read.
+The prompt order (DESIGN.md §13) puts the parts every task shares first, so that a
+provider's prompt cache can serve them: IMPORTANT.md, the spec, the manifests; then the
+tree, the task, its files and its dependencies' files.
 """
 
 from __future__ import annotations
@@ -37,7 +40,12 @@ IGNORED_DIRS: frozenset[str] = frozenset(
     {".git", ".planning", "__pycache__", "node_modules", ".venv", "venv", "env", "dist",
      "build", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".idea", ".vscode"}
 )  # fmt: skip
-SECTION_ORDER: tuple[str, ...] = ("task", "files", "dependencies", "spec", "manifests", "tree")
+SECTION_ORDER: tuple[str, ...] = (
+    "important", "spec", "manifests", "tree", "task", "files", "dependencies",
+)  # fmt: skip
+SHARED_SECTIONS: frozenset[str] = frozenset({"important", "spec", "manifests"})
+"""Sections identical for every task of a run: the cacheable prompt prefix."""
+IMPORTANT_FILE = "IMPORTANT.md"
 _RANK = {name: rank for rank, name in enumerate(SECTION_ORDER)}
 
 
@@ -68,12 +76,20 @@ class TaskContext:
         return next((s for s in self.sections if s.name == name), None)
 
     def ordered(self) -> list[Section]:
-        """The sections in the stable prompt order: task, files, dependencies, spec, …"""
+        """The sections in the stable prompt order: important, spec, manifests, tree, task, …"""
         return sorted(self.sections, key=lambda s: _RANK.get(s.name, len(_RANK)))
 
     def render(self) -> str:
         """The whole context as markdown."""
         return "\n".join(section.render() for section in self.ordered())
+
+    def render_shared(self) -> str:
+        """The part every task of the run shares (the cacheable prefix), as markdown."""
+        return "\n".join(s.render() for s in self.ordered() if s.name in SHARED_SECTIONS)
+
+    def render_specific(self) -> str:
+        """The part that is this task's own: tree, task, files, dependencies."""
+        return "\n".join(s.render() for s in self.ordered() if s.name not in SHARED_SECTIONS)
 
     def token_count(self, model: str) -> int:
         """Tokens of :meth:`render`, summed per section (memoised for the shared ones).
@@ -85,10 +101,17 @@ class TaskContext:
 
 
 class ProjectContext:
-    """Sections shared by every task of a run: spec, manifests, tree."""
+    """Sections shared by every task of a run: IMPORTANT.md, spec, manifests, tree."""
 
-    def __init__(self, project: Project, spec: Section | None, manifests: Section | None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        spec: Section | None,
+        manifests: Section | None,
+        important: Section | None = None,
+    ) -> None:
         self.project = project
+        self.important = important
         self.spec = spec
         self.manifests = manifests
         self.tree = scan_tree(project.root)
@@ -96,11 +119,13 @@ class ProjectContext:
     @classmethod
     def load(cls, project: Project, *, emit: Emit | None = None) -> ProjectContext:
         """Read the spec files, manifests and tree once; ``emit`` gets a FileRead per file."""
-        spec_blocks = []
+        spec_blocks: list[str] = []
+        important_blocks: list[str] = []
         for name in SPEC_FILES:
             path = project.spec_path(name)
             if path.is_file():
-                spec_blocks.append(_file_block(name, path, FILE_LIMIT, None, emit))
+                block = _file_block(name, path, FILE_LIMIT, None, emit)
+                (important_blocks if name == IMPORTANT_FILE else spec_blocks).append(block)
         manifest_blocks = []
         for name in sorted(os.listdir(project.root)):
             path = project.root / name
@@ -110,6 +135,7 @@ class ProjectContext:
             project,
             _section("spec", "Specification", 60, spec_blocks),
             _section("manifests", "Dependency manifests", 40, manifest_blocks),
+            _section("important", "Important rules", 65, important_blocks),
         )
 
     def refresh_tree(self) -> None:
@@ -118,8 +144,9 @@ class ProjectContext:
 
     @property
     def sections(self) -> list[Section]:
-        """The shared sections that exist."""
-        return [s for s in (self.spec, self.manifests, self.tree) if s is not None]
+        """The shared sections that exist, in prompt order."""
+        parts = (self.important, self.spec, self.manifests, self.tree)
+        return [s for s in parts if s is not None]
 
 
 def build_task_context(

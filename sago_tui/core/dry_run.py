@@ -3,6 +3,8 @@
 Every task's real prompt is built (context, compression, system prompt) and
 counted; shared sections are counted once. Tasks the cache would skip are
 marked and cost nothing. Without a PLAN.md the plan call itself is estimated.
+The prompt prefix every task shares (DESIGN.md §13) is counted per task, so the
+estimate also says what a provider's prompt cache could save on tasks 2…N.
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ from dataclasses import dataclass, field
 
 from sago_tui.core.cache import TaskCache
 from sago_tui.core.compression import compress_sections
-from sago_tui.core.context import ProjectContext, TaskContext, build_task_context
+from sago_tui.core.context import (
+    SHARED_SECTIONS,
+    ProjectContext,
+    TaskContext,
+    build_task_context,
+)
 from sago_tui.core.context_window import context_window, oversize_message
 from sago_tui.core.estimate import (
     call_cost,
@@ -22,7 +29,8 @@ from sago_tui.core.plan import Plan
 from sago_tui.core.planner import plan_request_messages
 from sago_tui.core.pricing import price_for
 from sago_tui.core.project import Project
-from sago_tui.core.prompts import EXECUTOR_SYSTEM
+from sago_tui.core.prompt_cache import MIN_CACHEABLE_TOKENS, cache_saving
+from sago_tui.core.prompts import shared_messages
 from sago_tui.core.settings import Settings
 from sago_tui.core.tokens import count_tokens, is_exact
 from sago_tui.core.waves import data_dependencies_of
@@ -39,6 +47,7 @@ class CallEstimate:
     output_tokens: int
     cost_usd: float | None
     cached: bool = False
+    shared_tokens: int = 0  # the prompt prefix this call shares with every task call
 
 
 def oversized(estimate: RunEstimate) -> list[str]:
@@ -83,6 +92,18 @@ class RunEstimate:
             return None
         return sum(r.cost_usd or 0.0 for r in self.billable)
 
+    @property
+    def cacheable_tokens(self) -> int:
+        """Input tokens a provider's prompt cache could serve: the shared prefix of every
+        billable task call after the first, when it is long enough to be cached."""
+        calls = [r for r in self.billable if r.shared_tokens >= MIN_CACHEABLE_TOKENS]
+        return sum(r.shared_tokens for r in calls[1:])
+
+    @property
+    def cache_saving_usd(self) -> float | None:
+        """What :attr:`cacheable_tokens` would save at the cache-read price (None: unknown)."""
+        return cache_saving(self.model, self.cacheable_tokens)
+
     def phase_totals(self) -> list[tuple[str, int, int, float | None]]:
         """(phase, input tokens, output tokens, cost) per phase, in plan order."""
         totals: dict[str, list[float]] = {}
@@ -115,7 +136,7 @@ def estimate_run(
                          call_cost(model, tokens, output))
         )  # fmt: skip
         return estimate
-    system_tokens = count_tokens(EXECUTOR_SYSTEM, model)
+    edit_format = settings.llm.edit_format
     cache = TaskCache(
         project, plan, model, data_dependencies_of(plan), lambda _: None,
         verify=settings.run.verify,
@@ -137,10 +158,15 @@ def estimate_run(
                 threshold=settings.run.compression_threshold,
                 strategy="sliding_window",
             ).sections
-        tokens = system_tokens + TaskContext(task, list(sections)).token_count(model) + 20
-        output = expected_output_tokens(project.root, task)
+        task_context = TaskContext(task, list(sections))
+        prefix_messages = shared_messages(task_context.render_shared(), edit_format)
+        prefix = sum(count_tokens(content, model) for _, content in prefix_messages) + 8
+        own = [s for s in task_context.sections if s.name not in SHARED_SECTIONS]
+        # Per section, so the tree and the spec are tokenized once for the whole plan.
+        tokens = prefix + sum(count_tokens(s.render(), model) for s in own) + 20
+        output = expected_output_tokens(project.root, task, edit_format)
         cost = 0.0 if cached else call_cost(model, tokens, output)
         estimate.rows.append(
-            CallEstimate(task.id, task.name, task.phase, tokens, output, cost, cached)
+            CallEstimate(task.id, task.name, task.phase, tokens, output, cost, cached, prefix)
         )
     return estimate

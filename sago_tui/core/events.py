@@ -1,12 +1,9 @@
 """Typed events emitted by the engine (DESIGN.md §7).
 
-Every event is a dataclass whose ``event_type`` and data fields match the
-seed's trace format, so ``event.to_record()`` is one line of ``trace.jsonl``.
-The bus (:mod:`sago_tui.core.bus`) fills in the envelope: timestamp, trace and
-span ids. ``from_record`` turns a trace line back into a typed event, so a
-replayed trace drives the same sinks as a live run.
-
-Events with ``traced = False`` (streamed LLM text) reach live sinks only.
+Each event's ``event_type`` and data fields match the seed's trace format, so
+``to_record()`` is one line of ``trace.jsonl``; the bus fills in the envelope. ``from_record``
+turns a trace line back into a typed event, so a replayed trace drives the same sinks as a
+live run. Events with ``traced = False`` (streamed LLM text) reach live sinks only.
 """
 
 from __future__ import annotations
@@ -89,6 +86,7 @@ class WorkflowFinished(Event):
     reason: str = ""
     total_tokens: int = 0
     cost_usd: float = 0.0
+    cached_tokens: int = 0  # prompt tokens served by the provider's prompt cache
 
 
 @dataclass(kw_only=True)
@@ -145,6 +143,7 @@ class TaskFinished(Event):
     total_tokens: int = 0
     cost_usd: float = 0.0
     estimated_cost_usd: float | None = None
+    cached_tokens: int = 0
 
 
 @dataclass(kw_only=True)
@@ -222,6 +221,7 @@ class LLMCalled(Event):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
+    cached_tokens: int = 0  # part of prompt_tokens, priced at the cache-read cost
     cost_usd: float | None = None
     duration_s: float = 0.0
     finish_reason: str = ""

@@ -41,6 +41,7 @@ class CallTotals:
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0
     cost_usd: float = 0.0
     unpriced_calls: int = 0
 
@@ -52,6 +53,7 @@ class CallTotals:
         self.calls += 1
         self.prompt_tokens += response.prompt_tokens
         self.completion_tokens += response.completion_tokens
+        self.cached_tokens += response.cached_tokens
         if response.cost_usd is None:
             self.unpriced_calls += 1
         else:
@@ -189,6 +191,7 @@ class LLMGateway:
                 prompt_tokens=response.prompt_tokens,
                 completion_tokens=response.completion_tokens,
                 total_tokens=response.total_tokens,
+                cached_tokens=response.cached_tokens,
                 cost_usd=response.cost_usd,
                 duration_s=round(response.duration_s, 3),
                 finish_reason=response.finish_reason,

@@ -25,11 +25,15 @@ from sago_tui.core.llm_clock import AttemptClock
 from sago_tui.core.llm_errors import backoff_delay, classify, final_error
 from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse, RetryCallback
 from sago_tui.core.pricing import cost_of
+from sago_tui.core.prompt_cache import needs_cache_control, with_breakpoint
 from sago_tui.core.settings import LLMSettings
 from sago_tui.core.tokens import count_tokens
 
 _POLL_S = 0.1  # how often a waiting caller looks at the cancel token
 _import_lock = threading.Lock()
+_warm_lock = threading.Lock()
+_warmed: set[tuple[str, str | None, bool]] = set()
+_loaded = threading.Event()
 log = logging.getLogger(__name__)
 _litellm: Any = None
 
@@ -47,6 +51,10 @@ def _load_litellm() -> Any:
             litellm.telemetry = False
             litellm.drop_params = True  # a provider that lacks a param ignores it
             litellm.turn_off_message_logging = True  # prompts stay out of its logs
+            # We count tokens ourselves (core/tokens.py) and take usage from the provider;
+            # litellm's own counting loads two tiktoken encodings on the first call
+            # (seconds on a busy machine) and tokenizes every prompt and answer again.
+            litellm.disable_token_counter = True
             litellm.success_callback = []
             litellm.failure_callback = []
             litellm.callbacks = []
@@ -54,7 +62,72 @@ def _load_litellm() -> Any:
             for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
             _litellm = litellm
+            _loaded.set()
         return _litellm
+
+
+def litellm_loaded() -> bool:
+    """True once litellm is imported: until then a first call waits on the import
+    (front ends may say "connecting to the model…")."""
+    return _loaded.is_set()
+
+
+def preload(settings: LLMSettings | None = None) -> None:
+    """Import litellm (and warm the client for ``settings``) in a background thread.
+
+    Called as soon as a command knows it will call the model, so the seconds of the
+    import overlap plan loading, cache checks and the user's review. Idempotent.
+    """
+    key = None if settings is None else _warm_key(settings)
+    if (key is None and _loaded.is_set()) or key in _warmed:
+        return
+
+    def body() -> None:
+        try:
+            if settings is None:
+                _load_litellm()
+            else:
+                warm_up(settings)
+        except Exception:  # the real call reports any problem, with its proper error
+            log.debug("preloading litellm failed", exc_info=True)
+
+    threading.Thread(target=body, name="sago-litellm-preload", daemon=True).start()
+
+
+def _warm_key(settings: LLMSettings) -> tuple[str, str | None, bool]:
+    return settings.litellm_model, settings.api_base, settings.stream
+
+
+def warm_up(settings: LLMSettings) -> None:
+    """Pay litellm's first-call set-up once, before the first wave, not in every worker.
+
+    litellm imports provider modules and builds its request pipeline lazily on the
+    first ``completion``; 20 parallel workers would all pay that at once. A mocked call
+    (``mock_response``: no network, no cost) takes the same path once; workers that
+    come meanwhile wait on the lock instead of competing for it.
+    """
+    key = _warm_key(settings)
+    if key in _warmed:
+        return
+    litellm = _load_litellm()
+    with _warm_lock:
+        if key in _warmed:
+            return
+        kwargs: dict[str, Any] = {"model": settings.litellm_model, "stream": settings.stream}
+        if settings.api_base:
+            kwargs["api_base"] = settings.api_base
+        if settings.stream:
+            kwargs["stream_options"] = {"include_usage": True}
+        try:
+            response = litellm.completion(
+                messages=[{"role": "user", "content": "warm-up"}], mock_response="ok",
+                api_key="sk-warm-up-not-sent", num_retries=0, **kwargs,
+            )  # fmt: skip
+            for _ in response if settings.stream else ():
+                pass
+        except Exception:  # warming is an optimisation: the real call reports real errors
+            log.debug("litellm warm-up failed", exc_info=True)
+        _warmed.add(key)
 
 
 @dataclass
@@ -66,29 +139,37 @@ class _Outcome:
     prompt_tokens: int | None
     completion_tokens: int | None
     model: str | None
+    cached_tokens: int = 0
 
 
-def _usage(obj: Any) -> tuple[int | None, int | None]:
+def _usage(obj: Any) -> tuple[int | None, int | None, int]:
+    """``(prompt, completion, cached prompt tokens)`` of a response or usage chunk."""
     usage = getattr(obj, "usage", None)
     if usage is None:
-        return None, None
+        return None, None, 0
     prompt = getattr(usage, "prompt_tokens", None)
     completion = getattr(usage, "completion_tokens", None)
+    # OpenAI reports prompt_tokens_details.cached_tokens; litellm maps Anthropic's
+    # cache_read_input_tokens there too, and keeps it as its own attribute as well.
+    details = getattr(usage, "prompt_tokens_details", None)
+    found = (getattr(details, "cached_tokens", None), getattr(usage, "cache_read_input_tokens", 0))
+    cached = max((n for n in found if isinstance(n, int)), default=0)
     return (
         prompt if isinstance(prompt, int) else None,
         completion if isinstance(completion, int) else None,
+        cached,
     )
 
 
 def _plain_outcome(response: Any) -> _Outcome:
     """A non-streamed litellm ``ModelResponse`` as plain data."""
-    prompt, completion = _usage(response)
+    prompt, completion, cached = _usage(response)
     model = getattr(response, "model", None)
     choices = getattr(response, "choices", None) or []
     if not choices:  # no finish reason: reported as an incomplete answer, and retried
-        return _Outcome("", None, prompt, completion, model)
+        return _Outcome("", None, prompt, completion, model, cached)
     content = getattr(choices[0].message, "content", None) or ""
-    return _Outcome(content, choices[0].finish_reason, prompt, completion, model)
+    return _Outcome(content, choices[0].finish_reason, prompt, completion, model, cached)
 
 
 def _stream_outcome(
@@ -98,15 +179,16 @@ def _stream_outcome(
     parts: list[str] = []
     finish: str | None = None
     prompt = completion = None
+    cached = 0
     model = None
     for chunk in response:
         if stop.is_set():  # abandoned by the caller: release the connection
             getattr(response, "close", lambda: None)()
             return None
         model = getattr(chunk, "model", None) or model
-        chunk_prompt, chunk_completion = _usage(chunk)
+        chunk_prompt, chunk_completion, chunk_cached = _usage(chunk)
         if chunk_prompt is not None:  # the usage chunk comes last, with no choices
-            prompt, completion = chunk_prompt, chunk_completion
+            prompt, completion, cached = chunk_prompt, chunk_completion, chunk_cached
         beat = True  # any chunk shows the stream is alive (the idle timeout restarts)
         for choice in getattr(chunk, "choices", None) or []:
             text = getattr(choice.delta, "content", None)
@@ -117,7 +199,7 @@ def _stream_outcome(
             finish = getattr(choice, "finish_reason", None) or finish
         if beat:
             out.put(("beat", ""))
-    return _Outcome("".join(parts), finish, prompt, completion, model)
+    return _Outcome("".join(parts), finish, prompt, completion, model, cached)
 
 
 def _run_call(
@@ -185,7 +267,7 @@ class LiteLLMClient:
         settings = self._settings
         kwargs: dict[str, Any] = {
             "model": self.model,
-            "messages": request.as_messages(),
+            "messages": self._messages(request),
             "temperature": settings.temperature,
             "max_tokens": request.max_tokens or settings.max_tokens,
             # Streamed: the socket may wait as long as our own first-token/idle clocks.
@@ -206,6 +288,13 @@ class LiteLLMClient:
             kwargs["stream_options"] = {"include_usage": True}
         return kwargs
 
+    def _messages(self, request: LLMRequest) -> list[dict[str, Any]]:
+        """The wire messages; a cache breakpoint ends the shared prefix where one is needed."""
+        messages: list[dict[str, Any]] = list(request.as_messages())
+        if request.cache_prefix and needs_cache_control(self.model):
+            return with_breakpoint(messages, request.cache_prefix)
+        return messages
+
     def _error(self, exc: BaseException) -> LLMError:
         key = self._settings.api_key.get() if self._settings.api_key else None
         error = classify(exc, model=self.model, secret=key)
@@ -219,8 +308,8 @@ class LiteLLMClient:
         self, request: LLMRequest, on_delta: DeltaCallback | None, cancel: CancelToken | None
     ) -> LLMResponse:
         settings = self._settings
-        # Import (seconds, once) before the clock starts: it is not the provider's latency.
-        _load_litellm()
+        # Import and warm up (seconds, once) before the clock starts: not the provider's latency.
+        warm_up(settings)
         clock = AttemptClock(settings)
         out: queue.Queue[tuple[str, Any]] = queue.Queue()
         stop = threading.Event()
@@ -262,13 +351,17 @@ class LiteLLMClient:
                 retryable=True,
             )
         prompt, completion = outcome.prompt_tokens, outcome.completion_tokens
-        if prompt is None or completion is None:
-            # Some servers send no usage in streams: count locally rather than report zero.
+        cached = outcome.cached_tokens
+        if not prompt or completion is None:
+            # Some servers send no usage in streams (litellm's stand-in counts are zeros
+            # with its counter off): count locally rather than report zero.
             prompt = count_tokens(request.prompt_text, self.model)
             completion = count_tokens(outcome.content, self.model)
-        cost = cost_of(self.model, prompt, completion)
+            cached = 0
+        cached = min(cached, prompt)
+        cost = cost_of(self.model, prompt, completion, cached)
         if cost is None and outcome.model:
-            cost = cost_of(outcome.model, prompt, completion)
+            cost = cost_of(outcome.model, prompt, completion, cached)
         return LLMResponse(
             content=outcome.content,
             model=outcome.model or self.model,
@@ -277,4 +370,5 @@ class LiteLLMClient:
             completion_tokens=completion,
             duration_s=duration,
             cost_usd=cost,
+            cached_tokens=cached,
         )

@@ -22,6 +22,9 @@ class LLMRequest:
     task_id: str | None = None
     attempt: int = 1
     max_tokens: int | None = None
+    cache_prefix: int = 0
+    """How many leading messages every task of the run shares (DESIGN.md §13): where a
+    provider needs it, a cache breakpoint marks the last of them."""
 
     def as_messages(self) -> list[dict[str, str]]:
         """The messages in the OpenAI wire shape."""
@@ -44,6 +47,8 @@ class LLMResponse:
     completion_tokens: int
     duration_s: float
     cost_usd: float | None = None
+    cached_tokens: int = 0
+    """Prompt tokens served from the provider's prompt cache (part of ``prompt_tokens``)."""
 
     @property
     def total_tokens(self) -> int:

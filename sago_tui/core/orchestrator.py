@@ -98,6 +98,7 @@ class Orchestrator:
 
         def body(result: RunResult) -> None:
             self.project.require_initialized()
+            self.preload_llm()
             result.plan = self._generate(feedback)[0]
 
         return self._traced("plan", lambda: 0, body)
@@ -106,6 +107,7 @@ class Orchestrator:
         """``init --prompt``: draft PROJECT.md and REQUIREMENTS.md, traced like a run."""
 
         def body(result: RunResult) -> None:
+            self.preload_llm()
             generate_spec(self.project, self.gateway, description)
 
         return self._traced("init", lambda: 0, body)
@@ -126,6 +128,8 @@ class Orchestrator:
                 loaded = load_plan(self.project.plan_path)
             except PlanError as exc:
                 load_error = exc
+        if loaded is None or self._will_run_tasks(loaded[0], only):
+            self.preload_llm()  # planning or tasks will call the model: import it meanwhile
 
         def body(result: RunResult) -> None:
             if load_error is not None:
@@ -148,6 +152,24 @@ class Orchestrator:
 
         total = len(loaded[0].tasks) if loaded else 0
         return self._traced(command, lambda: total, body)
+
+    def preload_llm(self) -> None:
+        """Start importing litellm and warming its client in the background (live runs)."""
+        if self._client is None and self.settings.llm.replay is None:
+            from sago_tui.core.llm import preload
+
+            preload(self.settings.llm)
+
+    def _will_run_tasks(self, plan: Plan, only: Collection[str] | None) -> bool:
+        """True unless every wanted task passed before (a cached re-run needs no model)."""
+        if not self.settings.run.use_cache:
+            return True
+        records = self.state.snapshot().records
+        return any(
+            (only is None or task.id in only)
+            and (task.id not in records or records[task.id].status != TaskStatus.PASSED)
+            for task in plan.tasks
+        )
 
     def _generate(self, feedback: str | None) -> tuple[Plan, list[PlanIssue], str]:
         return generate_plan(self.project, self.gateway, self.bus, feedback=feedback)
@@ -215,6 +237,7 @@ class Orchestrator:
         runner = TaskRunner(
             self.project, plan, self.gateway,
             self.bus, self.settings.run, shared, self.redactor, self.cancel,
+            edit_format=self.settings.llm.edit_format,
         )  # fmt: skip
         loop = RunLoop(
             plan, self.settings.run, self.bus, runner.gateway, self.state, cache, runner,

@@ -32,6 +32,7 @@ class TaskOutcome:
     detail: list[str] = field(default_factory=list)
     duration_s: float = 0.0
     tokens: int = 0
+    cached_tokens: int = 0
     cost_usd: float = 0.0
     estimated_cost_usd: float | None = None
     files_written: list[str] = field(default_factory=list)
@@ -52,6 +53,7 @@ class RunResult:
     outcomes: dict[str, TaskOutcome] = field(default_factory=dict)
     duration_s: float = 0.0
     total_tokens: int = 0
+    cached_tokens: int = 0
     cost_usd: float = 0.0
     reason: str = ""
     plan: Plan | None = None

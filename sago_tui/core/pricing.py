@@ -27,6 +27,7 @@ class ModelPrice:
     output_per_token: float
     max_input_tokens: int | None
     max_output_tokens: int | None
+    cache_read_per_token: float | None = None  # prompt tokens served by the provider's cache
 
 
 def price_table_path() -> Path | None:
@@ -91,6 +92,7 @@ def load_prices() -> dict[str, ModelPrice]:
             output_per_token=cost_out,
             max_input_tokens=_as_int(entry.get("max_input_tokens")),
             max_output_tokens=_as_int(entry.get("max_output_tokens")),
+            cache_read_per_token=_as_cost(entry.get("cache_read_input_token_cost")),
         )
     return prices
 
@@ -119,9 +121,25 @@ def price_for(model: str) -> ModelPrice | None:
     return None
 
 
-def cost_of(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
-    """USD cost of one call with this usage, or None when the model's price is unknown."""
+def cost_of(
+    model: str, prompt_tokens: int, completion_tokens: int, cached_tokens: int = 0
+) -> float | None:
+    """USD cost of one call with this usage, or None when the model's price is unknown.
+
+    ``cached_tokens`` (part of ``prompt_tokens``) are priced at the table's cache-read
+    cost where it has one, else as ordinary input.
+    """
     price = price_for(model)
     if price is None:
         return None
-    return prompt_tokens * price.input_per_token + completion_tokens * price.output_per_token
+    cached = min(max(cached_tokens, 0), prompt_tokens)
+    cache_rate = (
+        price.input_per_token
+        if price.cache_read_per_token is None
+        else (price.cache_read_per_token)
+    )
+    return (
+        (prompt_tokens - cached) * price.input_per_token
+        + cached * cache_rate
+        + completion_tokens * price.output_per_token
+    )

@@ -1,7 +1,11 @@
 """The four prompts: plan, task, fix and init.
 
 Every answer that carries files uses the ``=== FILE: path ===`` format parsed
-by :mod:`sago_tui.core.fileblocks`; the wording here and the parser agree.
+by :mod:`sago_tui.core.fileblocks`, and for existing files (``edit_format`` auto
+or diff) the ``=== EDIT:`` SEARCH/REPLACE format of :mod:`sago_tui.core.edits`;
+the wording here and the parsers agree. Task and fix prompts start with the part
+every task of a run shares (DESIGN.md §13): the system text, then one user message
+with IMPORTANT.md, the spec and the manifests, then the task's own message.
 """
 
 from __future__ import annotations
@@ -23,16 +27,42 @@ FILE_FORMAT = """Answer with complete files, each written as:
 
 If a file itself contains ``` fences, wrap it in a longer fence (````)."""
 
-EXECUTOR_SYSTEM = f"""You are the code writer of sago-tui. You complete exactly one task of a \
-project plan by writing complete file contents.
+EDIT_FORMAT = """For a file that already exists, {mode}:
+
+=== EDIT: relative/path/to/file ===
+<<<<<<< SEARCH
+exact lines of the current file, indentation included
+=======
+the lines that replace them
+>>>>>>> REPLACE
+
+Several SEARCH/REPLACE pairs may follow one header. Each SEARCH must match the current \
+file exactly once: copy the lines exactly and include enough of them to be unique. To add \
+code, SEARCH for the lines next to where it goes and repeat them in the replacement. New \
+files are always sent whole with === FILE: ===."""
+
+EDIT_MODES = {
+    "auto": "prefer an edit when you change a part of it; it is much shorter than the whole file",
+    "diff": "answer with an edit, never with the whole file",
+}
+
+
+def executor_system(edit_format: str = "whole") -> str:
+    """The code writer's system text for ``edit_format`` (auto, whole or diff)."""
+    mode = EDIT_MODES.get(edit_format)
+    edits = "" if mode is None else "\n\n" + EDIT_FORMAT.format(mode=mode)
+    whole = "each in full" if mode is None else "a whole file in full"
+    return f"""You are the code writer of sago-tui. You complete exactly one task of a \
+project plan by writing its files.
 
 Rules:
-- Write only the files the task lists, each in full: no placeholders, no elisions, no TODOs.
+- Write only the files the task lists, {whole}: no placeholders, no elisions, no TODOs.
 - Paths are relative to the project root.
 - After you answer, the task's verify command runs in the project directory; make it pass.
 - Keep the project's existing style and the spec's constraints.
 
-{FILE_FORMAT}"""
+{FILE_FORMAT}{edits}"""
+
 
 PLANNER_SYSTEM = """You are the planner of sago-tui. You turn a project's spec into PLAN.md: \
 phases of small, atomic tasks. Later, each task gets exactly one LLM call that writes its files, \
@@ -76,10 +106,23 @@ requirements, one per line, formatted exactly as `* [ ] **REQ-1:** text`).
 {FILE_FORMAT}"""
 
 
-def task_messages(task_context: str, task: Task) -> Messages:
-    """The one call that writes a task's files; ``task_context`` is the rendered context."""
+def shared_messages(shared: str, edit_format: str = "whole") -> Messages:
+    """The prefix every task and fix prompt of a run starts with (DESIGN.md §13)."""
+    head = "# The project (the same for every task of this run)\n\n"
+    system = ("system", executor_system(edit_format))
+    return (system, ("user", head + shared)) if shared.strip() else (system,)
+
+
+def task_messages(
+    task_context: str, task: Task, *, shared: str = "", edit_format: str = "whole"
+) -> Messages:
+    """The one call that writes a task's files.
+
+    ``shared`` is the rendered shared context (IMPORTANT.md, spec, manifests) and
+    ``task_context`` the task's own part (tree, task, files, dependencies).
+    """
     user = f"{task_context}\n\nWrite the files for task {task.id} ({task.name}) now."
-    return (("system", EXECUTOR_SYSTEM), ("user", user))
+    return (*shared_messages(shared, edit_format), ("user", user))
 
 
 def plan_messages(
@@ -118,8 +161,11 @@ def fix_messages(
     verify_output: str,
     files: Mapping[str, str | None],
     attempt: int,
+    *,
+    shared: str = "",
+    edit_format: str = "whole",
 ) -> Messages:
-    """A targeted fix: the error, its category and the current files."""
+    """A targeted fix: the error, its category and the current files, after the shared part."""
     shown = "\n".join(
         render_file_block(path, content) if content is not None else f"{path}: (missing)\n"
         for path, content in files.items()
@@ -132,9 +178,39 @@ def fix_messages(
         f"Error category: {failure.category.value}\nError: {failure.summary}\n\n"
         f"Relevant lines:\n{relevant}\n\nVerify output (tail):\n{verify_output}\n\n"
         f"Current files:\n{shown}\n"
-        "Fix the cause of this error. Return the corrected files in full; only the task's files."
+        "Fix the cause of this error. "
+        + (
+            "Return the corrected files in full; only the task's files."
+            if edit_format == "whole"
+            else "Return edits (=== EDIT:) for files that exist and whole files for missing "
+            "ones; only the task's files."
+        )
     )
-    return (("system", EXECUTOR_SYSTEM), ("user", user))
+    return (*shared_messages(shared, edit_format), ("user", user))
+
+
+def correction_messages(
+    base: Messages, answer: str, task: Task, problems: str, *, whole_files: list[str]
+) -> Messages:
+    """Ask again after an edit did not apply: once for a corrected edit, then for whole files.
+
+    ``whole_files`` empty means the first correction (edits welcome); otherwise the
+    listed files are asked for in full.
+    """
+    if whole_files:
+        ask = (
+            "The edits still do not apply. Answer with the complete content of "
+            + ", ".join(whole_files)
+            + " as === FILE: blocks; nothing else."
+        )
+    else:
+        ask = (
+            "Answer again for the failed files only: a corrected === EDIT: whose SEARCH "
+            "copies the current lines exactly, or the whole file as === FILE:. Files that "
+            "applied are already written."
+        )
+    user = f"Task {task.id}: part of your answer could not be applied.\n{problems}\n\n{ask}"
+    return (*base, ("assistant", answer), ("user", user))
 
 
 def init_messages(project_name: str, description: str) -> Messages:

@@ -120,7 +120,8 @@ class ReplayClient:
         # A recording may leave the prompt size out (the demo's hand-written answers do):
         # then the prompt actually sent is counted, so costs stay realistic.
         prompt_tokens = item.prompt_tokens or count_tokens(request.prompt_text, self._model)
-        cost = cost_of(self._model, prompt_tokens, item.completion_tokens)
+        cached = min(item.cached_tokens, prompt_tokens)
+        cost = cost_of(self._model, prompt_tokens, item.completion_tokens, cached)
         return LLMResponse(
             content=content,
             model=model,
@@ -129,6 +130,7 @@ class ReplayClient:
             completion_tokens=item.completion_tokens,
             duration_s=time.monotonic() - started,
             cost_usd=cost,
+            cached_tokens=cached,
         )
 
 
@@ -187,6 +189,7 @@ class RecordingClient:
             prompt_tokens=response.prompt_tokens,
             completion_tokens=response.completion_tokens,
             model=response.model,
+            cached_tokens=response.cached_tokens,
         )
         with self._lock:  # parallel tasks: one writer at a time, each write complete
             self._records.append(item.to_record())

@@ -24,6 +24,8 @@ from sago_tui.core.events import (
     CacheHit,
     CacheMiss,
     ErrorOccurred,
+    Event,
+    FileRefused,
     GitCommitted,
     TaskFinished,
     TaskSkipped,
@@ -68,6 +70,7 @@ class RunLoop:
         self.rerun: set[str] = set()
         self._lock = threading.Lock()
         self._started: dict[str, float] = {}  # task id -> monotonic start (for failed tasks)
+        self._refusals: dict[str, list[str]] = {}  # task id -> "path (reason)", for STATE.md
         self._wave = {t.id: n for n, wave in enumerate(compute_waves(plan), 1) for t in wave}
         # Cached tasks already shown as passed need no STATE.md rewrite (fast cached re-runs).
         self._passed_before = {
@@ -80,6 +83,25 @@ class RunLoop:
         """Run the ``include`` tasks; returns the error that stopped the run, if any."""
         scheduler = Scheduler(self.plan, include)
         parallel = max(1, self.options.parallel)
+        self.bus.subscribe(self._note_refusal)
+        try:
+            return self._execute(scheduler, parallel, result)
+        finally:
+            self.bus.unsubscribe(self._note_refusal)
+
+    def _note_refusal(self, event: Event) -> None:
+        """Refused writes go on record with their task (STATE.md, ``status -d``)."""
+        if isinstance(event, FileRefused) and event.task_id:
+            with self._lock:
+                self._refusals.setdefault(event.task_id, []).append(
+                    f"{event.path} ({event.reason})"
+                )
+
+    def _take_refusals(self, task_id: str) -> list[str]:
+        with self._lock:
+            return list(dict.fromkeys(self._refusals.pop(task_id, [])))
+
+    def _execute(self, scheduler: Scheduler, parallel: int, result: RunResult) -> SagoError | None:
         futures: dict[Future[TaskOutcome], Task] = {}
         stop_reason = ""
         fatal: SagoError | None = None
@@ -143,6 +165,7 @@ class RunLoop:
         return TaskOutcome(
             task.id, task.name, status, error=message, reason=message,
             attempts=totals.calls, tokens=totals.total_tokens, cost_usd=totals.cost_usd,
+            cached_tokens=totals.cached_tokens,
             duration_s=time.monotonic() - started if started is not None else 0.0,
         )  # fmt: skip
 
@@ -193,6 +216,7 @@ class RunLoop:
         )  # fmt: skip
         self.state.set_context(active_phase=task.phase, current_task=f"{task.id}: {task.name}")
         outcome = self.runner.run(task)
+        outcome.refused = self._take_refusals(task.id)
         if outcome.ok:
             self.cache.store(task, inputs)
             self.state.record(task.id, task.name, TaskStatus.PASSED, refused=outcome.refused)
@@ -240,6 +264,7 @@ class RunLoop:
                 category=outcome.category,
                 attempts=outcome.attempts,
                 total_tokens=outcome.tokens,
+                cached_tokens=outcome.cached_tokens,
                 cost_usd=round(outcome.cost_usd, 6),
                 estimated_cost_usd=outcome.estimated_cost_usd,
                 duration_ms=round(outcome.duration_s * 1000, 1),

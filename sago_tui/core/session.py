@@ -136,6 +136,7 @@ def _finish(
         result.total_tokens = ledger.total.total_tokens
         result.cost_usd = ledger.total.cost_usd
         result.unpriced_calls = ledger.total.unpriced_calls
+        result.cached_tokens = ledger.total.cached_tokens
     _record_last_run(ctx, result)
     if writer.failed:
         ctx.bus.emit(WarningIssued(message=f"the trace is incomplete: {writer.failed}"))
@@ -153,6 +154,7 @@ def _finish(
             reason=result.reason,
             total_tokens=result.total_tokens,
             cost_usd=round(result.cost_usd, 6),
+            cached_tokens=result.cached_tokens,
         )
     )
     writer.close()

@@ -53,6 +53,7 @@ class LLMSettings:
     timeout: float = 120.0
     retries: int = 3
     stream: bool = True
+    edit_format: str = "auto"  # auto | whole | diff (DESIGN.md §12)
     replay: Path | None = None
     record: Path | None = None
     first_token_timeout: float | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from sago_tui.core.answer_apply import apply_answer, describe_failures
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.classify import (
@@ -24,14 +25,13 @@ from sago_tui.core.context import ProjectContext, TaskContext, build_task_contex
 from sago_tui.core.errors import Cancelled
 from sago_tui.core.estimate import call_cost, expected_output_tokens
 from sago_tui.core.events import FixAttempted, VerifyRan
-from sago_tui.core.fileblocks import FileBlockError, parse_file_blocks
-from sago_tui.core.files import write_task_files
+from sago_tui.core.fileblocks import FileBlockError
 from sago_tui.core.gateway import LLMGateway
 from sago_tui.core.llm_types import LLMRequest, LLMResponse
 from sago_tui.core.outcome import FAILED, PASSED, TaskOutcome
 from sago_tui.core.plan import Plan, Task
 from sago_tui.core.project import Project
-from sago_tui.core.prompts import Messages, fix_messages, task_messages
+from sago_tui.core.prompts import Messages, correction_messages, fix_messages, task_messages
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.settings import RunOptions
 from sago_tui.core.text import preview, tail_lines
@@ -62,6 +62,8 @@ class TaskRunner:
         shared: ProjectContext,
         redactor: Redactor,
         cancel: CancelToken,
+        *,
+        edit_format: str = "auto",
     ) -> None:
         self.project = project
         self.plan = plan
@@ -71,18 +73,18 @@ class TaskRunner:
         self.shared = shared
         self.redactor = redactor
         self.cancel = cancel
+        self.edit_format = edit_format
 
     def run(self, task: Task) -> TaskOutcome:
         """Execute ``task`` and return its outcome (files written, verify result)."""
         start = time.monotonic()
-        messages = self._task_messages(task)
+        messages, shared = self._task_messages(task)
         response, estimate = self._call(task, messages, "task", 1, "ExecutorAgent")
         written: set[str] = set()
-        refused: list[str] = []  # every refused write of the task's answers, for STATE.md
-        attempt = self._apply(task, response, 1, "ExecutorAgent", written, refused)
+        attempt = self._apply(task, messages, response, 1, "ExecutorAgent", written)
         fixes = 0
         if attempt.failure and self.options.auto_retry:
-            attempt, fixes = self._fix_loop(task, attempt, written, refused)
+            attempt, fixes = self._fix_loop(task, attempt, written, shared)
         attempts = 1 + fixes
         totals = self.gateway.ledger.for_task(task.id)
         outcome = TaskOutcome(
@@ -92,10 +94,10 @@ class TaskRunner:
             attempts=attempts,
             duration_s=time.monotonic() - start,
             tokens=totals.total_tokens,
+            cached_tokens=totals.cached_tokens,
             cost_usd=totals.cost_usd,
             estimated_cost_usd=estimate,
             files_written=sorted(written),
-            refused=list(dict.fromkeys(refused)),
         )
         if attempt.failure is not None:
             # The summary quotes verify output, which may print a secret read from a file;
@@ -108,7 +110,7 @@ class TaskRunner:
         return outcome
 
     def _fix_loop(
-        self, task: Task, attempt: _Attempt, written: set[str], refused: list[str]
+        self, task: Task, attempt: _Attempt, written: set[str], shared: str
     ) -> tuple[_Attempt, int]:
         """Targeted fixes (``--auto-retry``), each verified; returns the last state and fixes."""
         fixes = 0
@@ -121,11 +123,12 @@ class TaskRunner:
                 break
             fixes += 1
             files = {name: self._read(name) for name in task.files}
-            fix = fix_messages(task, failure, tail_lines(attempt.output, 60), files, fixes)
+            fix = fix_messages(
+                task, failure, tail_lines(attempt.output, 60), files, fixes,
+                shared=shared, edit_format=self.edit_format,
+            )  # fmt: skip
             fix_response, _ = self._call(task, fix, "fix", fixes + 1, "SelfHealingAgent")
-            retried = self._apply(
-                task, fix_response, fixes + 1, "SelfHealingAgent", written, refused
-            )
+            retried = self._apply(task, fix, fix_response, fixes + 1, "SelfHealingAgent", written)
             if retried.failure is None:
                 self._fix_event(task, fixes, failure, "fixed", "verify passed after the fix")
             elif retried.output and normalise_output(retried.output) == normalise_output(
@@ -138,7 +141,8 @@ class TaskRunner:
             attempt = retried
         return attempt, fixes
 
-    def _task_messages(self, task: Task) -> Messages:
+    def _task_messages(self, task: Task) -> tuple[Messages, str]:
+        """The task prompt, and its shared part (reused by fix prompts)."""
         context = build_task_context(self.project, task, self.plan, self.shared, emit=self.bus.emit)
         sections = context.sections
         if self.options.compress:
@@ -152,16 +156,27 @@ class TaskRunner:
             if result.compressed_tokens < result.original_tokens:
                 self.bus.emit(compression_event(result, task.id))
             sections = result.sections
-        return task_messages(TaskContext(task=task, sections=list(sections)).render(), task)
+        context = TaskContext(task=task, sections=list(sections))
+        shared = context.render_shared()
+        specific = context.render_specific()
+        messages = task_messages(specific, task, shared=shared, edit_format=self.edit_format)
+        return messages, shared
 
     def _call(
         self, task: Task, messages: Messages, purpose: str, attempt: int, agent: str
     ) -> tuple[LLMResponse, float | None]:
         model = self.gateway.model
         prompt_tokens = sum(count_tokens(content, model) for _, content in messages)
-        output_tokens = expected_output_tokens(self.project.root, task)
+        output_tokens = expected_output_tokens(self.project.root, task, self.edit_format)
         estimate = call_cost(model, prompt_tokens, output_tokens)
-        request = LLMRequest(messages=messages, purpose=purpose, task_id=task.id, attempt=attempt)
+        # Everything before the task's own message is the run's shared prefix (§13); a
+        # correction adds an answer and a question after that prefix, not inside it.
+        shared_user = len(messages) > 2 and messages[1][0] == messages[2][0] == "user"
+        prefix = 2 if shared_user else 1
+        request = LLMRequest(
+            messages=messages, purpose=purpose, task_id=task.id, attempt=attempt,
+            cache_prefix=prefix,
+        )  # fmt: skip
         response = self.gateway.call(
             request, agent=agent, prompt_tokens=prompt_tokens, estimate_usd=estimate
         )
@@ -170,43 +185,69 @@ class TaskRunner:
     def _apply(
         self,
         task: Task,
+        messages: Messages,
         response: LLMResponse,
         attempt: int,
         agent: str,
         written: set[str],
-        refused: list[str],
     ) -> _Attempt:
         """Write the answer's files, then verify; the failure (if any) says why."""
-        if response.truncated:
-            return _Attempt(
-                Failure(
-                    FailureCategory.TRUNCATED,
-                    "the answer was cut off by the token limit (raise LLM_MAX_TOKENS); "
-                    "no files were written",
-                    [],
-                    curable=False,
-                )
-            )
-        try:
-            blocks = parse_file_blocks(response.content)
-        except FileBlockError as exc:
-            return _Attempt(Failure(FailureCategory.NO_FILES, exc.message, [], curable=True))
-        if not blocks:
-            return _Attempt(
-                Failure(FailureCategory.NO_FILES, "the answer contained no file blocks", [], True)
-            )
-        report = write_task_files(
-            self.project.root, blocks, task.files, self.bus.emit, task_id=task.id, agent=agent
-        )
-        written.update(report.written)
-        refused.extend(f"{path} ({why})" for path, why in report.refused)
-        if not report.written:
-            listing = "; ".join(f"{path}: {why}" for path, why in report.refused)
-            summary = f"every file in the answer was refused ({listing})"
-            return _Attempt(Failure(FailureCategory.NO_FILES, summary, [], curable=True))
+        failure = self._write(task, messages, response, agent, written)
+        if failure is not None:
+            return _Attempt(failure)
         if not self.options.verify or not task.verify.strip():
             return _Attempt(None)
         return self._verify(task, attempt)
+
+    def _write(
+        self, task: Task, messages: Messages, response: LLMResponse, agent: str, written: set[str]
+    ) -> Failure | None:
+        """Apply the answer; an edit that fails gets one corrective request, then a request
+        for the whole file (DESIGN.md §12)."""
+        wrote: list[str] = []
+        first_blocks: int | None = None
+        refused: list[tuple[str, str]] = []
+        whole: list[str] = []
+        for correction in range(3):
+            if response.truncated:
+                return _truncated()
+            try:
+                applied = apply_answer(
+                    self.project.root, response.content, task.files, self.bus.emit,
+                    task_id=task.id, agent=agent,
+                )  # fmt: skip
+            except FileBlockError as exc:
+                return Failure(FailureCategory.NO_FILES, exc.message, [], curable=True)
+            first_blocks = applied.blocks if first_blocks is None else first_blocks
+            wrote += applied.report.written
+            refused += applied.report.refused
+            written.update(applied.report.written)
+            if not applied.failed:
+                break
+            problems = "; ".join(failure.message for failure in applied.failed)
+            if correction == 2:
+                return Failure(FailureCategory.NO_FILES, problems, [], curable=True)
+            paths = applied.failed_paths
+            whole = paths if correction == 1 else []
+            current = {path: self._read(path) for path in paths}
+            ask = correction_messages(
+                messages, response.content, task, describe_failures(applied.failed, current),
+                whole_files=whole,
+            )  # fmt: skip
+            response, _ = self._call(task, ask, "edit", correction + 1, agent)
+        if not first_blocks:
+            return Failure(
+                FailureCategory.NO_FILES, "the answer contained no file blocks", [], True
+            )
+        if not wrote:
+            listing = "; ".join(f"{path}: {why}" for path, why in refused)
+            summary = (
+                f"every file in the answer was refused ({listing})"
+                if refused
+                else "the corrected answer contained no file blocks"
+            )
+            return Failure(FailureCategory.NO_FILES, summary, [], curable=True)
+        return None
 
     def _verify(self, task: Task, attempt: int) -> _Attempt:
         result = run_verify(
@@ -252,7 +293,17 @@ class TaskRunner:
         )
 
     def _read(self, name: str) -> str | None:
+        """The current text of one of the task's files, or None when it does not exist."""
         try:
             return (self.project.root / name).read_text(encoding="utf-8", errors="replace")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
+
+
+def _truncated() -> Failure:
+    return Failure(
+        FailureCategory.TRUNCATED,
+        "the answer was cut off by the token limit (raise LLM_MAX_TOKENS); no files were written",
+        [],
+        curable=False,
+    )

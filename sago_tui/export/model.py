@@ -89,6 +89,7 @@ class RunView:
     total_tasks: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     tokens: int = 0
+    cached_tokens: int = 0
     cost_usd: float = 0.0
     estimated_cost_usd: float = 0.0
     duration_s: float = 0.0

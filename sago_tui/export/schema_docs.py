@@ -93,6 +93,7 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "reason": "why the run did not succeed (empty on success)",
         "total_tokens": "prompt + completion tokens of every call",
         "cost_usd": "total cost of every call, USD",
+        "cached_tokens": "prompt tokens of every call served by the provider's prompt cache",
     },
     "plan_generated": {
         "path": "the plan file written (`PLAN.md`)",
@@ -123,6 +124,7 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "attempts": "verify runs (1 + fix attempts); 0 when it never ran",
         "total_tokens": "tokens of the task's calls",
         "cost_usd": "cost of the task's calls, USD",
+        "cached_tokens": "prompt tokens of the task's calls served by the provider's prompt cache",
         "estimated_cost_usd": "the dry-run estimate made before its first call; null when "
         "no call was made or the model has no price",
     },
@@ -154,11 +156,14 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
     "llm_delta": {"text": "the next chunk of the answer"},
     "llm_call": {
         "model": "model that answered",
-        "purpose": "`plan`, `task`, `fix` or `init`",
+        "purpose": "`plan`, `task`, `fix`, `edit` (asking again after an edit did not "
+        "apply) or `init`",
         "attempt": "1 for the task call, 2+ for fix calls",
         "prompt_tokens": "prompt tokens reported by the provider",
         "completion_tokens": "answer tokens reported by the provider",
         "total_tokens": "prompt + completion",
+        "cached_tokens": "prompt tokens served by the provider's prompt cache (part of "
+        "prompt_tokens, priced at the cache-read cost)",
         "cost_usd": "cost of the call, USD; null when the model has no price",
         "duration_s": "seconds the call took",
         "finish_reason": "`stop`, or `length` when the answer was cut off (an error)",

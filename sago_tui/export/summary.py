@@ -114,6 +114,7 @@ class _Builder:
             task.reason, task.ended = reason, True
             task.start = task.end = at
         elif kind == "llm_call":
+            self.run.cached_tokens += int(num(data.get("cached_tokens")))
             if not task.ended:
                 task.tokens += int(num(data.get("total_tokens")))
                 task.cost_usd += num(data.get("cost_usd"))
@@ -154,6 +155,7 @@ class _Builder:
             run.total_tasks = max(run.total_tasks, int(num(data.get("total_tasks"))))
             run.duration_s = num(data.get("duration_s"))
             run.tokens = int(num(data.get("total_tokens")))
+            run.cached_tokens = int(num(data.get("cached_tokens")))
             run.cost_usd = num(data.get("cost_usd"))
         elif kind == "plan_generated":
             run.total_tasks = max(run.total_tasks, int(num(data.get("tasks"))))
@@ -161,6 +163,7 @@ class _Builder:
         elif kind == "plan_approval":
             run.planning_end = at
         elif kind == "llm_call":
+            run.cached_tokens += int(num(data.get("cached_tokens")))
             run.planning_tokens += int(num(data.get("total_tokens")))
             run.planning_cost_usd += num(data.get("cost_usd"))
         elif kind == "budget_stop":

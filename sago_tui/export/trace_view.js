@@ -254,7 +254,8 @@
           (d.attempt > 1 ? " (retry)" : "")) + " call · " + str(d.model) +
           (d.finish_reason && d.finish_reason !== "stop" ? " · finish: " + d.finish_reason : "");
         s.aside = [
-          fmtInt(d.prompt_tokens) + " + " + fmtInt(d.completion_tokens) + " tok",
+          fmtInt(d.prompt_tokens) + " + " + fmtInt(d.completion_tokens) + " tok" +
+            (d.cached_tokens ? " (" + fmtInt(d.cached_tokens) + " cached)" : ""),
           fmtCost(d.cost_usd), fmtDur(isNum(d.duration_s) ? d.duration_s : (rec.duration_ms || 0) / 1000),
         ].join(" · ");
         s.extra = () => [
@@ -397,7 +398,7 @@
     const breakdown = ["passed", "cached", "failed", "interrupted", "skipped", "not_run"]
       .filter((k) => counts[k]).map((k) => counts[k] + " " + k.replace("_", " ")).join(" · ");
     append(stats, bar, stat("", done + " / " + (RUN.total_tasks || 0) + " tasks"), el("span", null, breakdown),
-      stat("tokens", fmtInt(RUN.tokens)),
+      stat("tokens", fmtInt(RUN.tokens) + (RUN.cached_tokens ? " (" + fmtInt(RUN.cached_tokens) + " cached)" : "")),
       stat("cost", fmtCost(RUN.cost_usd) + (RUN.estimated_cost_usd ? " (est. " + fmtCost(RUN.estimated_cost_usd) + ")" : "")),
       stat("duration", fmtDur(RUN.duration_s)),
       RUN.max_parallel > 1 ? stat("parallel", "up to " + RUN.max_parallel) : null,

@@ -54,7 +54,7 @@ def summary_table(result: RunResult) -> Table:
 
 
 def summary_line(result: RunResult, *, count_unreached: bool = False) -> str:
-    """``3 passed, 1 cached, 1 failed · 12,345 tokens · $0.0421 · 14.2s``.
+    """``3 passed, 1 cached, 1 failed · 12,345 tokens (4,096 cached) · $0.0421 · 14.2s``.
 
     With ``count_unreached``, plan tasks the run never got to (it stopped at approval
     or on a bad input first) count as not run, as they do in the reports.
@@ -67,8 +67,10 @@ def summary_line(result: RunResult, *, count_unreached: bool = False) -> str:
     cost = money(result.cost_usd)
     if result.unpriced_calls:  # never "$0.0000" for a model the price table lacks
         cost = "price unknown" if not result.cost_usd else f"{cost} + price unknown"
+    cached = f" ({tokens(result.cached_tokens)} cached)" if result.cached_tokens else ""
     return (
-        f"{counts_text} · {tokens(result.total_tokens)} tokens · {cost} · {result.duration_s:.1f}s"
+        f"{counts_text} · {tokens(result.total_tokens)} tokens{cached} · "
+        f"{cost} · {result.duration_s:.1f}s"
     )
 
 

@@ -14,7 +14,7 @@ ISO 8601 with a UTC offset::
       "max_cost_usd": 0.5 | null,         "trace": "/abs/path/.planning/traces/<run id>.jsonl",
       "totals": {
         "tasks": 4, "passed": 1, "failed": 1, "cached": 1, "skipped": 1, "not_run": 0,
-        "attempts": 3, "tokens": 5120, "cost_usd": 0.0123,
+        "attempts": 3, "tokens": 5120, "cached_tokens": 2048, "cost_usd": 0.0123,
         "estimated_cost_usd": 0.02 | null, "duration_s": 12.3
       },
       "tasks": [{
@@ -22,7 +22,7 @@ ISO 8601 with a UTC offset::
         "status": "passed" | "failed" | "cached" | "skipped" | "not_run",
         "reason": "one line: why it failed / was skipped / came from the cache",
         "error": "category: summary" | "", "category": "import" | "",
-        "attempts": 2, "fix_attempts": 1, "tokens": 1830,
+        "attempts": 2, "fix_attempts": 1, "tokens": 1830, "cached_tokens": 1024,
         "cost_usd": 0.0041, "estimated_cost_usd": 0.005 | null, "duration_s": 3.2,
         "files": ["src/a.py"], "files_written": ["src/a.py"],
         "verify": {"command": "python -c …", "passed": false | true | null,
@@ -34,7 +34,9 @@ ISO 8601 with a UTC offset::
 ``exit_status`` names the exit code (DESIGN.md §2): ``ok``, ``task_failed``,
 ``bad_input``, ``provider_error``, ``budget_reached``, ``not_approved``,
 ``interrupted``. ``totals.tokens`` and ``totals.cost_usd`` include the plan call;
-a task's ``tokens``/``cost_usd`` only its own calls. ``verify.passed`` is ``null``
+a task's ``tokens``/``cost_usd`` only its own calls. ``cached_tokens`` are the input
+tokens the provider served from its prompt cache (part of ``tokens``, priced at the
+cache-read cost; DESIGN.md §13). ``verify.passed`` is ``null``
 when the command did not run in this run (cached, skipped, not run, no verify).
 """
 
@@ -62,6 +64,7 @@ def _task(task: TaskReport) -> dict[str, Any]:
         "attempts": task.attempts,
         "fix_attempts": task.fix_attempts,
         "tokens": task.tokens,
+        "cached_tokens": task.cached_tokens,
         "cost_usd": task.cost_usd,
         "estimated_cost_usd": task.estimated_cost_usd,
         "duration_s": task.duration_s,
@@ -102,6 +105,7 @@ def report_document(report: RunReport) -> dict[str, Any]:
             NOT_RUN: report.count(NOT_RUN),
             "attempts": sum(task.attempts for task in report.tasks),
             "tokens": report.tokens,
+            "cached_tokens": report.cached_tokens,
             "cost_usd": report.cost_usd,
             "estimated_cost_usd": None if estimate is None else round(estimate, 6),
             "duration_s": report.duration_s,

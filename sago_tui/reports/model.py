@@ -38,6 +38,7 @@ class TaskReport:
     attempts: int = 0
     fix_attempts: int = 0
     tokens: int = 0
+    cached_tokens: int = 0
     cost_usd: float = 0.0
     estimated_cost_usd: float | None = None
     duration_s: float = 0.0
@@ -69,6 +70,7 @@ class RunReport:
     trace: str
     hostname: str
     tasks: list[TaskReport] = field(default_factory=list)
+    cached_tokens: int = 0  # prompt tokens served by the provider's prompt cache
 
     @property
     def exit_status(self) -> str:
@@ -120,6 +122,7 @@ def build_report(
         max_cost_usd=recorder.max_cost,
         trace=result.trace_path,
         hostname=socket.gethostname() or "localhost",
+        cached_tokens=result.cached_tokens,
     )
     plan_tasks = result.plan.tasks if result.plan is not None else []
     by_id = {t.id: t for t in plan_tasks}
@@ -150,6 +153,7 @@ def build_report(
             entry.category = outcome.category
             entry.attempts = outcome.attempts
             entry.tokens = outcome.tokens
+            entry.cached_tokens = outcome.cached_tokens
             entry.cost_usd = round(outcome.cost_usd, 6)
             entry.estimated_cost_usd = outcome.estimated_cost_usd
             entry.duration_s = round(outcome.duration_s, 3)

@@ -156,6 +156,12 @@ class SagoApp(AppActions, App[int]):
         self.project_ctl.reload()
         if self.config.read_only:  # another process writes the project: view only
             self.say("", "hint")
+        if self.config.preload_llm and self.settings.llm.replay is None:
+            # The model's client takes seconds to import: start after the first frame, so
+            # it overlaps reading the project and the user's review instead of the first call.
+            from sago_tui.core.llm import preload
+
+            self.call_after_refresh(preload, self.settings.llm)
 
     def on_unmount(self) -> None:
         """However the app ends, the engine job is told to stop (its thread then ends)."""

@@ -25,6 +25,7 @@ class AppConfig:
     drain_interval: float = 1 / 30
     start_run: bool = False
     tune_gc: bool = True
+    preload_llm: bool = False  # the real app: import litellm in the background after frame 1
     flags: dict[str, object] = field(default_factory=dict)
     read_only: str = ""
     """Why the app may not write (another process holds the project's lock); "" = it may."""

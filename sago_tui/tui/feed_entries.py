@@ -28,7 +28,15 @@ from sago_tui.core.events import (
     WorkflowStarted,
 )
 from sago_tui.core.text import one_line, tail_lines
-from sago_tui.tui.formatting import call_label, diff_stats, money, size, summary, tokens
+from sago_tui.tui.formatting import (
+    cached_note,
+    call_label,
+    diff_stats,
+    money,
+    size,
+    summary,
+    tokens,
+)
 
 VERIFY_TAIL_LINES = 4
 MORE = ("  ↵", "$text-muted")  # Enter opens the full detail
@@ -71,7 +79,8 @@ def entry_content(event: Event) -> Content | None:
         case LLMCalled():
             text = (
                 f"LLM {call_label(event.purpose, event.attempt)} · {tokens(event.prompt_tokens)}→"
-                f"{tokens(event.completion_tokens)} tok · {money(event.cost_usd)} · "
+                f"{tokens(event.completion_tokens)} tok{cached_note(event.cached_tokens)} · "
+                f"{money(event.cost_usd)} · "
                 f"{event.duration_s:.1f}s"
             )
             return _line("◆", "$accent", text, MORE)

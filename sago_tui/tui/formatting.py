@@ -73,6 +73,11 @@ def call_label(purpose: str, attempt: int) -> str:
     return purpose
 
 
+def cached_note(count: int) -> str:
+    """`` (1,024 cached)`` for prompt tokens served by the provider's cache, else nothing."""
+    return f" ({count:,} cached)" if count else ""
+
+
 def tokens(count: int) -> str:
     """``12,345``."""
     return f"{count:,}"
@@ -158,7 +163,8 @@ def summary(event: Event) -> str:
         case LLMCalled():
             return (
                 f"{call_label(event.purpose, event.attempt)} · {tokens(event.prompt_tokens)}→"
-                f"{tokens(event.completion_tokens)} tok · {money(event.cost_usd)} · "
+                f"{tokens(event.completion_tokens)} tok{cached_note(event.cached_tokens)} · "
+                f"{money(event.cost_usd)} · "
                 f"{event.duration_s:.1f}s"
             )
         case VerifyRan():

@@ -76,6 +76,7 @@ class Session:
         self.outcome = ""
         self.scope: set[str] = set()
         self.tokens = 0
+        self.cached_tokens = 0  # prompt tokens served by the provider's prompt cache
         self.cost = 0.0
         self.started_at: float | None = None
         self.run_clock = False  # the clock restarted when the run itself began
@@ -142,6 +143,7 @@ class Session:
         """
         self.set_scope(scope if run else ())
         self.tokens, self.cost, self.outcome = 0, 0.0, ""
+        self.cached_tokens = 0
         self.started_at, self.duration, self.run_clock = self.clock(), None, False
 
     def start_clock(self) -> None:
@@ -161,10 +163,12 @@ class Session:
                     self.tasks[task_id].live = None
             case WorkflowFinished():
                 self.tokens, self.cost = event.total_tokens, event.cost_usd
+                self.cached_tokens = event.cached_tokens
                 # The run's own time: the workflow's duration includes planning and review.
                 self.duration = self.elapsed if self.run_clock else event.duration_s
             case LLMCalled():
                 self.tokens += event.total_tokens
+                self.cached_tokens += event.cached_tokens
                 self.cost += event.cost_usd or 0.0
                 if view is not None:
                     view.tokens += event.total_tokens

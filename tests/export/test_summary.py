@@ -98,3 +98,16 @@ def test_sample_run_shows_cache_skip_parallel_and_fix() -> None:
     assert run.cost_usd == pytest.approx(
         run.planning_cost_usd + sum(t.cost_usd for t in run.tasks), abs=1e-5
     )
+
+
+def test_cached_prompt_tokens_are_summed_for_the_page() -> None:
+    records = run_records(2)
+    calls = [r for r in records if r["event_type"] == "llm_call"]
+    for record, cached in zip(calls, (0, 1536), strict=True):
+        record["data"]["cached_tokens"] = cached
+    end = records[-1]
+    assert end["event_type"] == "workflow_end"
+    end["data"]["cached_tokens"] = 1536
+    assert summarize_records(records).cached_tokens == 1536
+    # An interrupted run (no workflow_end) still adds up its calls.
+    assert summarize_records(records[:-1]).cached_tokens == 1536

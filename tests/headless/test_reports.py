@@ -126,7 +126,7 @@ def test_json_document(runs: Runs) -> None:
     assert doc["totals"] | {"tokens": 0, "cost_usd": 0, "estimated_cost_usd": 0} == {
         "tasks": 4, "passed": 2, "failed": 1, "cached": 0, "skipped": 1, "not_run": 0,
         "attempts": 3, "tokens": 0, "cost_usd": 0, "estimated_cost_usd": 0,
-        "duration_s": doc["duration_s"],
+        "duration_s": doc["duration_s"], "cached_tokens": 0,
     }  # fmt: skip
     assert doc["totals"]["tokens"] == 3 * 150 and doc["totals"]["cost_usd"] > 0
     tasks = {task["id"]: task for task in doc["tasks"]}

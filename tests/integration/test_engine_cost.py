@@ -49,7 +49,7 @@ def _money(value: float | None) -> str:
 
 
 def test_dry_run_prints_real_prompt_counts_and_makes_no_calls(
-    tmp_path: Path, llm_server: FakeLLMServer, scripted, cli
+    tmp_path: Path, llm_server: FakeLLMServer, scripted, cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import litellm
 
@@ -92,6 +92,9 @@ def test_dry_run_prints_real_prompt_counts_and_makes_no_calls(
     # the dry run said, within the few tokens of per-message overhead.
     run = cli("run", "-p", str(root), env=env)
     assert run.code == 0, run.text
+    # The product turns litellm's own counter off (it counts itself); as an independent
+    # referee here it is switched back on.
+    monkeypatch.setattr(litellm, "disable_token_counter", False)
     for task_id, row in rows.items():
         (request,) = llm.calls[task_id]
         real = litellm.token_counter(model="gpt-4o", messages=request.messages)

@@ -170,3 +170,20 @@ def test_llmlingua_compresses_droppable_sections_only(monkeypatch: pytest.Monkey
     assert len(calls) == 1 + 5 and all(0.05 <= c["rate"] <= 1 for c in calls[1:])
     assert result.compressed_tokens <= int(total // 2 * 0.75)
     assert {s.name for s in result.sections} >= {"task", "files"}
+
+
+def test_a_compressed_context_keeps_the_cache_friendly_order() -> None:
+    from sago_tui.core.context import SECTION_ORDER, TaskContext
+    from sago_tui.core.plan import Task
+
+    sections = _sections()
+    tree = count_tokens(sections[-1].render(), MODEL)
+    result = compress_sections(
+        sections, model=MODEL, max_tokens=_tokens(sections) - tree, threshold=1.0
+    )
+    task = Task(id="1.1", name="t", files=["a.py"], action="a", verify="true", done="d")
+    context = TaskContext(task, list(result.sections))
+    names = [s.name for s in context.ordered()]
+    assert names == [n for n in SECTION_ORDER if n in names]  # shared part first, then the task
+    assert context.render().startswith("## Specification")
+    assert context.render_shared().endswith(sections[4].render())  # manifests end the prefix

@@ -68,6 +68,7 @@ def _plan(*tasks: Task) -> Plan:
 def test_sections_are_present_prioritised_and_rendered_in_order(project: Project) -> None:
     first = _task("1.1", ["src/models.py"])
     second = _task("1.2", ["src/api.py"], ["1.1"])
+    _write(project.root, "IMPORTANT.md", "Use only the standard library.\n")
     context = build_task_context(
         project, second, _plan(first, second), ProjectContext.load(project)
     )
@@ -77,20 +78,26 @@ def test_sections_are_present_prioritised_and_rendered_in_order(project: Project
         "task": (100, False),
         "files": (90, True),
         "dependencies": (70, True),
+        "important": (65, True),
         "spec": (60, True),
         "manifests": (40, True),
         "tree": (30, True),
     }
     rendered = context.render()
     headings = [line for line in rendered.splitlines() if line.startswith("## ")]
+    # What every task shares comes first, so a provider's prompt cache can serve it.
     assert headings == [
-        "## Task",
-        "## Current content of the task's files",
-        "## Files from the tasks this one depends on",
+        "## Important rules",
         "## Specification",
         "## Dependency manifests",
         "## Project tree",
+        "## Task",
+        "## Current content of the task's files",
+        "## Files from the tasks this one depends on",
     ]
+    assert rendered == context.render_shared() + "\n" + context.render_specific()
+    assert "IMPORTANT.md" in context.render_shared()
+    assert "## Project tree" in context.render_specific()
     # Shuffled sections still render in the stable order.
     shuffled = TaskContext(second, list(reversed(context.sections)))
     assert shuffled.render() == rendered

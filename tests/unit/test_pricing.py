@@ -32,6 +32,21 @@ def test_known_model_is_priced_from_the_installed_table(table: Table) -> None:
         output_per_token=float(entry["output_cost_per_token"]),
         max_input_tokens=entry.get("max_input_tokens"),
         max_output_tokens=entry.get("max_output_tokens"),
+        cache_read_per_token=float(entry["cache_read_input_token_cost"]),
+    )
+
+
+def test_cached_prompt_tokens_are_priced_at_the_cache_read_cost(table: Table) -> None:
+    entry = table["gpt-4o"]
+    expected = (
+        600 * float(entry["input_cost_per_token"])
+        + 400 * float(entry["cache_read_input_token_cost"])
+        + 200 * float(entry["output_cost_per_token"])
+    )
+    assert cost_of("gpt-4o", 1000, 200, cached_tokens=400) == pytest.approx(expected)
+    # More cached than prompt tokens (a confused server) never makes a call cheaper than free.
+    assert cost_of("gpt-4o", 100, 0, cached_tokens=500) == pytest.approx(
+        100 * float(entry["cache_read_input_token_cost"])
     )
 
 

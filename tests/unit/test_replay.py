@@ -227,3 +227,30 @@ def test_recording_refuses_to_overwrite_a_damaged_cassette(tmp_path: Path) -> No
     with pytest.raises(ConfigError, match=r"run\.json"):
         RecordingClient(StubClient(), path)
     assert path.read_text() == "{not json"
+
+
+def test_cached_prompt_tokens_are_recorded_and_replayed_at_the_cache_price(
+    tmp_path: Path,
+) -> None:
+    cached_call = interaction("1.2", "answer")
+    cached_call["response"]["cached_tokens"] = 64
+    path = write_cassette(tmp_path / "c.json", interaction("1.1", "first"), cached_call)
+    replay = ReplayClient(path)
+    plain, cached = replay.complete(request("1.1")), replay.complete(request("1.2"))
+    assert (plain.cached_tokens, cached.cached_tokens) == (0, 64)
+    assert cached.cost_usd == pytest.approx(cost_of("openai/gpt-4o", 100, 20, cached_tokens=64))
+    assert cached.cost_usd is not None and plain.cost_usd is not None
+    assert cached.cost_usd < plain.cost_usd
+
+    class CachingStub(StubClient):
+        def complete(self, request: LLMRequest, **_: Any) -> LLMResponse:
+            return LLMResponse("ok", "gpt-4o", "stop", 50, 10, 0.01, 0.001, cached_tokens=32)
+
+    out = tmp_path / "rec.json"
+    RecordingClient(CachingStub(), out).complete(request("2.1"))
+    (recorded,) = json.loads(out.read_text())["interactions"]
+    assert recorded["response"]["cached_tokens"] == 32
+    bad = interaction("1.1", "x")
+    bad["response"]["cached_tokens"] = "many"
+    with pytest.raises(ConfigError, match="cached_tokens"):
+        ReplayClient(write_cassette(tmp_path / "bad.json", bad))

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from sago_tui.tui.formatting import STATUS_ICONS, icon, money, tokens
+from sago_tui.tui.formatting import STATUS_ICONS, cached_note, icon, money, tokens
 from sago_tui.tui.task_views import Session
 
 if TYPE_CHECKING:  # the estimator's modules load after the first frame
@@ -200,9 +200,13 @@ class CostTable(Vertical):
             cost = sum(v.estimate or 0.0 for v in self.session.tasks.values()) if known else None
             exact = "" if self.estimate.exact_tokens else " (approximate token counts)"
             parts.append(f"estimate {money(cost)} with {self.estimate.model}{exact}")
+            saving = self.estimate.cache_saving_usd
+            if self.estimate.cacheable_tokens and saving:
+                parts.append(f"prompt cache could save {money(saving)}")
         elif self.note:
             parts.append(self.note)
-        parts.append(f"spent {money(self.session.cost)} ({tokens(self.session.tokens)} tok)")
+        used = f"{tokens(self.session.tokens)} tok{cached_note(self.session.cached_tokens)}"
+        parts.append(f"spent {money(self.session.cost)} ({used})")
         if self.max_cost is None:
             parts.append(self.no_budget)
         else:
