@@ -100,9 +100,16 @@ class HeadlessPrinter:
     _VERBOSE = (CacheMiss, LLMCalled, FileWritten, GitCommitted, PlanApproved, Compressed)
 
     def __init__(
-        self, console: Console, verbosity: int = NORMAL, redactor: Redactor | None = None
+        self,
+        console: Console,
+        verbosity: int = NORMAL,
+        redactor: Redactor | None = None,
+        *,
+        name_tasks: bool = False,
     ) -> None:
         self.console = console
+        # Parallel tasks interleave their lines: verify and fix lines then say whose they are.
+        self.name_tasks = name_tasks
         self.verbosity = verbosity
         # CI logs are kept and shared: a key echoed by a verify command or written in
         # PLAN.md must not reach them (the engine redacts outputs, not commands or names).
@@ -187,7 +194,8 @@ class HeadlessPrinter:
                 return self._verify_lines(event)
             case FixAttempted():
                 outcome = event.outcome.replace("_", " ")
-                text = f"  fix #{event.attempt} ({event.category}): {outcome}: {flat(event.reason)}"
+                text = (f"  {self._whose(event)}fix #{event.attempt} ({event.category}): "
+                        f"{outcome}: {flat(event.reason)}")  # fmt: skip
                 return self._fold(
                     text, "green" if event.outcome == "fixed" else "yellow", rest="      "
                 )
@@ -218,13 +226,18 @@ class HeadlessPrinter:
             lines += self._fold(raw.rstrip(), "", first="    | ", rest="    | ")
         return lines
 
+    def _whose(self, event: Event) -> str:
+        """``"1.2 "`` before an indented line when tasks run in parallel, else nothing."""
+        return f"{event.task_id} " if self.name_tasks and event.task_id else ""
+
     def _verify_lines(self, event: VerifyRan) -> list[Line]:
         command = flat(event.command)
+        who = self._whose(event)
         if event.success:
-            return self._fold(f"  verify PASS {command} ({event.duration_s:.1f}s)", "green",
+            return self._fold(f"  {who}verify PASS {command} ({event.duration_s:.1f}s)", "green",
                               rest="      ")  # fmt: skip
         why = "timed out" if event.timed_out else f"exit {event.exit_code}"
-        head = f"  verify FAIL {command} ({why}, {event.category or 'unknown'})"
+        head = f"  {who}verify FAIL {command} ({why}, {event.category or 'unknown'})"
         return self._fold(head, "red", rest="      ") + self._output_lines(event)
 
     def _task_lines(self, event: TaskFinished) -> list[Line]:

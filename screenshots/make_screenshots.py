@@ -32,6 +32,8 @@ from sago_tui.core.demo import prepare_demo  # noqa: E402
 from sago_tui.core.project import Project  # noqa: E402
 from tests.tui import scenes  # noqa: E402
 from tests.tui.helpers import DATA, SIZE, make_app, make_replay  # noqa: E402
+from tests.tui.test_history import with_traces  # noqa: E402
+from tests.tui.test_snapshots_history import run_picker, side_by_side_diff  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 SHOTS: tuple[tuple[str, scenes.Scene, bool], ...] = (
@@ -45,6 +47,11 @@ SHOTS: tuple[tuple[str, scenes.Scene, bool], ...] = (
     ("08-help", scenes.help_screen, True),
 )
 REPLAY_SHOT = "10-replay"  # 09 is the HTML export, taken in a browser
+# Reopened after a run, with past runs in .planning/traces/; syntax colour on.
+HISTORY_SHOTS: tuple[tuple[str, scenes.Scene], ...] = (
+    ("11-past-runs", run_picker),
+    ("12-side-by-side", side_by_side_diff),
+)
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 
 
@@ -89,6 +96,22 @@ async def shoot(name: str, scene: scenes.Scene, planned: bool) -> Path:
     return path
 
 
+async def shoot_history(name: str, scene: scenes.Scene) -> Path:
+    """A demo project that has run (traces kept), opened with syntax colour."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "textstats"
+        prepare_demo(root)
+        shutil.copy(DATA / "demo_plan.md", root / "PLAN.md")
+        project = Project.at(root)
+        with_traces(project)
+        app = make_app(project, syntax_highlight=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await scene(pilot)
+            await pilot.pause()
+            path = Path(app.save_screenshot(f"{name}.svg", path=str(OUT)))
+    return path
+
+
 async def shoot_replay(name: str) -> Path:
     """``sago-tui trace --demo`` once the sample run is in (no pacing: a still image)."""
     app = make_replay(sample_records(), "sago-tui demo · textstats (sample run)")
@@ -105,6 +128,7 @@ def main() -> None:
         (name, partial(shoot, name, scene, planned)) for name, scene, planned in SHOTS
     ]
     jobs.append((REPLAY_SHOT, partial(shoot_replay, REPLAY_SHOT)))
+    jobs += [(name, partial(shoot_history, name, scene)) for name, scene in HISTORY_SHOTS]
     for name, job in jobs:
         if wanted and name not in wanted:
             continue

@@ -64,9 +64,13 @@ def launch(
     return int(code or 0)
 
 
-def run_app(project: Project, settings: Settings) -> int:
-    """The demo in the app: open ``project`` and start the run (plan, then approval)."""
-    return launch(project, settings, flags=flags_from_settings(settings), start_run=True)
+def run_app(project: Project, settings: Settings, flags: dict[str, object] | None = None) -> int:
+    """The demo in the app: open ``project`` and start the run (plan, then approval).
+
+    ``flags`` are the settings the demo adds (default: those that came from flags).
+    """
+    flags = flags_from_settings(settings) if flags is None else flags
+    return launch(project, settings, flags=flags, start_run=True)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -31,10 +31,38 @@ def check_verify_tools() -> None:
         )
 
 
+DEMO_SOURCE = "sago-tui demo"
+"""Where a setting the demo needs (and its sago.toml does not give) is said to come from."""
+
+
+def demo_flags(project: Project, cassette: Path) -> dict[str, object]:
+    """What the demo needs that the project's own settings do not already give.
+
+    The demo's sago.toml replays the recording with auto-retry on, as the recorded model;
+    only what a user removed from it is put back here, so the settings screen says
+    where each value really comes from (no "flag --auto-retry" nobody typed).
+    """
+    from sago_tui.core.cassette import load_cassette
+
+    current = load_settings(project.root)
+    model = load_cassette(cassette)[0]
+    flags: dict[str, object] = {}
+    if current.llm.replay is None or current.llm.replay.resolve() != cassette.resolve():
+        flags["llm.replay"] = str(cassette)
+        if current.llm.model != model:  # the replay is priced as the recorded model
+            flags["llm.model"] = model
+    if not current.run.auto_retry:  # the recording holds a fix: the run must use it
+        flags["run.auto_retry"] = True
+    return flags
+
+
 def demo_settings(project: Project, cassette: Path) -> Settings:
-    """Replay the recording; auto-retry on so the recorded fix is used."""
-    flags: dict[str, object] = {"llm.replay": str(cassette), "run.auto_retry": True}
-    return load_settings(project.root, flags=flags)
+    """Replay the recording, auto-retry on; values the demo adds say they come from it."""
+    flags = demo_flags(project, cassette)
+    settings = load_settings(project.root, flags=flags)
+    for key in flags:
+        settings.sources[key] = DEMO_SOURCE
+    return settings
 
 
 def main(args: argparse.Namespace) -> int:
@@ -44,6 +72,7 @@ def main(args: argparse.Namespace) -> int:
     check_verify_tools()
     project = Project.at(target)
     settings = demo_settings(project, cassette)
+    flags = demo_flags(project, cassette)  # re-applied when the app reloads its settings
     console = stdout_console()
     console.print(
         f"Demo project in {relative(project.root)}: LLM answers are replayed from "
@@ -56,4 +85,4 @@ def main(args: argparse.Namespace) -> int:
         return run_headless(project, settings, console, command="run")
     from sago_tui.commands.app_cmd import run_app
 
-    return run_app(project, settings)
+    return run_app(project, settings, flags)

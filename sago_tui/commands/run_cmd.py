@@ -147,7 +147,8 @@ def _run_locked(
     key = settings.llm.api_key.get() if settings.llm.api_key else ""
     redactor = Redactor.from_environment(extra=[key] if key else [])
     bus = EventBus()
-    bus.subscribe(HeadlessPrinter(console, verbosity, redactor))
+    parallel = settings.run.parallel > 1
+    bus.subscribe(HeadlessPrinter(console, verbosity, redactor, name_tasks=parallel))
     recorder, watch = RunRecorder(), _PlanWatch()
     bus.subscribe(recorder)
     bus.subscribe(watch)

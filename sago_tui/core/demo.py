@@ -31,6 +31,7 @@ DEMO_SETTINGS = f"""\
 # Delete the `replay` line (and set LLM_MODEL and LLM_API_KEY) to use a live model.
 [llm]
 replay = ".planning/cassettes/{CASSETTE_NAME}"
+model = "{DEMO_MODEL}"  # the model the recording was made with (and is priced as)
 
 [run]
 auto_retry = true

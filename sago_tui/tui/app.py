@@ -35,9 +35,11 @@ from sago_tui.tui.app_actions import AppActions
 from sago_tui.tui.app_config import AppConfig
 from sago_tui.tui.bridge import EventBridge
 from sago_tui.tui.dispatch import Dispatcher
+from sago_tui.tui.editor_launch import EditorRequested, open_in_editor
 from sago_tui.tui.engine import EngineController
 from sago_tui.tui.export_control import ExportSource, HtmlExporter
 from sago_tui.tui.gc_tuning import GcTuning
+from sago_tui.tui.history import RunHistory
 from sago_tui.tui.keymap import bindings
 from sago_tui.tui.loader import ProjectSnapshot
 from sago_tui.tui.messages import (
@@ -68,6 +70,7 @@ from sago_tui.tui.ui_state import Phase
 from sago_tui.tui.widgets.app_tabs import AppTabs
 from sago_tui.tui.widgets.cost_table import CostTable
 from sago_tui.tui.widgets.feed import Feed
+from sago_tui.tui.widgets.filter_bar import FilterBar
 from sago_tui.tui.widgets.log_pane import LogPane
 from sago_tui.tui.widgets.plan_pane import PlanPane
 from sago_tui.tui.widgets.plan_tree import PlanTree
@@ -118,6 +121,7 @@ class SagoApp(AppActions, App[int]):
         self.frame_events = FRAME_EVENTS
         self.trace_source: Path | None = project.traces_dir  # where old Log rows are read back
         self.exporter = HtmlExporter(self, ExportSource(project))
+        self.history = RunHistory(self)  # past runs in the Feed/Log/Cost (wiring)
         # The widgets, built here and kept: dispatching a frame never searches the DOM.
         self.header = RunHeader(project.name)
         self.tabs = AppTabs(self.main_widget, initial="plan")
@@ -138,6 +142,7 @@ class SagoApp(AppActions, App[int]):
                 yield self.plan_pane
             with TabPane("3 Feed", id="feed"):
                 yield self.feed
+                yield FilterBar(self.feed, id="feed-filter")  # wiring: `/` in the Feed
             with TabPane("4 Log", id="log"):
                 yield self.log_pane
             with TabPane("5 Cost", id="cost"):
@@ -263,6 +268,7 @@ class SagoApp(AppActions, App[int]):
     def show_loaded_project(self, message: ProjectLoaded) -> None:
         """The loader worker read the project."""
         self.project_ctl.loaded(message.snapshot)
+        self.history.project_opened()  # wiring: the last run, once, on reopen
 
     @on(ReloadRequested)
     def reload_project(self) -> None:
@@ -365,6 +371,11 @@ class SagoApp(AppActions, App[int]):
 
         screen = EventDetailScreen(message.event, message.locator, self.trace_source)
         self.push_screen(screen)
+
+    @on(EditorRequested)
+    def open_file_in_editor(self, message: EditorRequested) -> None:
+        """Wiring: open a written (or read) file in $EDITOR, from the Feed, Log or a detail."""
+        open_in_editor(self, message.path)
 
     @on(Tree.NodeHighlighted)
     def show_selected_task(self) -> None:

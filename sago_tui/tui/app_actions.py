@@ -119,6 +119,10 @@ class AppActions:
         """h: write the run shown as one self-contained HTML page."""
         self._flow(self._app.exporter.run, "dialog")
 
+    def action_pick_run(self) -> None:
+        """p: show a past run (read-only) picked from .planning/traces/."""
+        self._flow(self._app.history.pick, "dialog")
+
     def action_help(self) -> None:
         """F1 / ?: the keys and commands (a replay lists only those it offers)."""
         from sago_tui.tui.screens.help_screen import HelpScreen

@@ -58,5 +58,6 @@ def availability(action: str, parameters: tuple[object, ...] = (), *, busy: bool
         "reload_project": not busy,
         "save_spec": tab == "spec",
         "export_html": has_trace and not busy,
+        "pick_run": initialized and not busy,
     }
     return rules.get(action, True)

@@ -27,6 +27,7 @@ class Dispatcher:
         app, session = self.app, self.app.session
         changed: set[str] = set()
         streamed: list[str] = []
+        app.history.before_events(events)  # wiring: a new job replaces a past run's views
         for event in events:
             task_id = session.apply(event)
             if task_id is not None:

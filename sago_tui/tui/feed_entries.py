@@ -126,6 +126,8 @@ def _finished(event: TaskFinished) -> Content:
 
 def live_content(purpose: str, chars: int, text: str) -> Content:
     """The in-flight line of an LLM call: characters so far and the last streamed line."""
+    if chars == 0:  # sent, no token yet
+        return Content.assemble(("◌", "$warning"), f" LLM {purpose} · connecting to the model…")
     last = one_line(text.rstrip().rsplit("\n", 1)[-1], 90) if text else ""
     return Content.assemble(
         ("◌", "$warning"),

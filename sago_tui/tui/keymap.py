@@ -162,6 +162,14 @@ ACTIONS: tuple[KeyAction, ...] = (
         short="Re-run",
     ),
     KeyAction(
+        "p",
+        "pick_run",
+        "Past runs",
+        "Show a past run from .planning/traces/ in the Feed, Log and Cost tab (read-only)",
+        "Run",
+        footer=False,
+    ),
+    KeyAction(
         "ctrl+e",
         "open_settings",
         "Settings",

@@ -95,6 +95,19 @@ def test_normal_and_verbose_logs(project: tuple[Path, Path, dict[str, str]]) -> 
     assert TEST_API_KEY not in normal + verbose
 
 
+def test_parallel_verify_lines_name_their_task(
+    project: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """Parallel tasks interleave: each verify line says which task it belongs to."""
+    lines = run(project, "--parallel", "3").splitlines()
+    assert "  1.1 verify PASS test -f out/a.txt" in "\n".join(lines)
+    assert any(line.startswith("  1.2 verify FAIL python -c") for line in lines)
+    assert any(line.startswith("  1.3 verify PASS python -c") for line in lines)
+    assert not any(line.startswith("  verify ") for line in lines)
+    serial = run(project)  # one task at a time: the line under "▶ 1.1" needs no id
+    assert "  verify PASS test -f out/a.txt" in serial and " 1.1 verify" not in serial
+
+
 def test_force_color_styles_and_no_color_wins(project: tuple[Path, Path, dict[str, str]]) -> None:
     assert ANSI in run(project, FORCE_COLOR="1")
     assert ANSI not in run(project, FORCE_COLOR="1", NO_COLOR="1")

@@ -25,6 +25,9 @@ REPLAY_INTRO = (
 OTHER_KEYS = (
     ("Tab / Shift+Tab", "Move between panes and fields"),
     ("↑ ↓ Enter", "Tree, Feed and Log: move; Enter opens an event's detail"),
+    ("/", "Feed and Log: filter the rows (Enter keeps the filter, Esc clears it)"),
+    ("o", "Feed or Log row, event detail: open the file read or written in $EDITOR"),
+    ("v", "Detail of a file write: the diff unified or side by side"),
     ("Ctrl+P", "Command palette: every action by name"),
     ("Esc", "Close a dialog"),
 )

@@ -24,9 +24,12 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import Log
 
-from sago_tui.core.events import Event, LLMDelta
+from sago_tui.core.events import Event, FileRead, FileWritten, LLMDelta
+from sago_tui.tui.editor_launch import EditorRequested
 from sago_tui.tui.formatting import log_line
 from sago_tui.tui.messages import EventChosen
+from sago_tui.tui.widgets.filter_bar import open_filter
+from sago_tui.tui.widgets.log_filter import LineFilter
 from sago_tui.tui.widgets.scrolling import grow_virtual_size
 
 KEEP_EVENTS = 5_000
@@ -72,6 +75,8 @@ class EventLog(Log):
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last (follow)", show=False),
         Binding("enter", "open", "Open event"),
+        Binding("slash", "filter", "Filter", show=False),  # wiring: filter_bar
+        Binding("o", "open_file", "Open in $EDITOR", show=False),  # wiring: editor_launch
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "event-log--cursor",
@@ -92,6 +97,7 @@ class EventLog(Log):
         self._locators: list[tuple[str, str, str]] = []
         self._recent: dict[int, Event] = {}
         self._recent_order: deque[int] = deque()
+        self.lines_filter = LineFilter()  # `/`: the lines shown, and their events
 
     def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
         """Skip Log's width measuring: it starts a thread worker per write (30 a second
@@ -118,11 +124,43 @@ class EventLog(Log):
             if len(self._recent_order) > KEEP_EVENTS:
                 self._recent.pop(self._recent_order.popleft(), None)
             lines.append(log_line(event))
-        if not lines:
+        shown = self.lines_filter.add(lines)
+        if not shown:
             return
-        self._append(lines)
+        self._append(shown)
         if self.follow and self.cursor >= 0:
-            self.cursor = self.count - 1
+            self.cursor = self.line_count - 1
+
+    def clear_events(self) -> None:
+        """Drop every line (wiring for past runs: another one is about to be shown)."""
+        self.clear()
+        self._locators.clear()
+        self._recent.clear()
+        self._recent_order.clear()
+        self._run_id, self.follow, self.auto_scroll = "", True, True
+        self.lines_filter.clear()
+        self.cursor = -1
+
+    def set_filter(self, query: str) -> int:
+        """Show only the lines containing ``query`` ("" shows all); returns how many."""
+        self._lines[:] = self.lines_filter.set(query)
+        self._render_line_cache.clear()
+        grow_virtual_size(self, Size(self.scrollable_content_region.width, len(self._lines)))
+        self.follow = self.auto_scroll = True
+        self.cursor = len(self._lines) - 1
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
+        return len(self._lines)
+
+    def action_open_file(self) -> None:
+        """``o``: open the file the event under the cursor read or wrote in $EDITOR."""
+        message = self.event_at(self.cursor)
+        if message is not None and isinstance(message.event, FileWritten | FileRead):
+            self.post_message(EditorRequested(message.event.path))
+
+    def action_filter(self) -> None:
+        """``/``: type a filter in the bar under the log."""
+        open_filter(self)
 
     def _append(self, lines: list[str]) -> None:
         """:meth:`Log.write_lines` for single-line entries, minus its screen re-layout."""
@@ -135,16 +173,17 @@ class EventLog(Log):
 
     def event_at(self, index: int) -> EventChosen | None:
         """The message that opens line ``index`` (from memory, or a trace locator)."""
-        if not 0 <= index < self.count:
+        if not 0 <= index < self.line_count:
             return None
+        index = self.lines_filter.event_index(index)
         event = self._recent.get(index)
         return EventChosen(event, None if event else self._locators[index])
 
     # -- cursor ---------------------------------------------------------------------------
     def on_focus(self) -> None:
         """Show the cursor (on the newest line) when the log gets focus."""
-        if self.cursor < 0 and self.count:
-            self.cursor = self.count - 1
+        if self.cursor < 0 and self.line_count:
+            self.cursor = self.line_count - 1
 
     def watch_cursor(self, old: int, new: int) -> None:
         for line in (old, new):
@@ -158,15 +197,15 @@ class EventLog(Log):
                 self.scroll_to(y=new - height + 1, animate=False, immediate=True)
 
     def _move(self, target: int) -> None:
-        if not self.count:
+        if not self.line_count:
             return
-        self.cursor = max(0, min(self.count - 1, target))
-        self.follow = self.cursor == self.count - 1
+        self.cursor = max(0, min(self.line_count - 1, target))
+        self.follow = self.cursor == self.line_count - 1
         self.auto_scroll = self.follow
 
     def action_cursor(self, delta: int) -> None:
         """Move the cursor by ``delta`` lines."""
-        self._move((self.cursor if self.cursor >= 0 else self.count - 1) + delta)
+        self._move((self.cursor if self.cursor >= 0 else self.line_count - 1) + delta)
 
     def action_page(self, direction: int) -> None:
         """Move the cursor by a page."""
@@ -179,7 +218,7 @@ class EventLog(Log):
 
     def action_last(self) -> None:
         """Last line; new events are followed again."""
-        self._move(self.count - 1)
+        self._move(self.line_count - 1)
 
     def action_open(self) -> None:
         """Open the event under the cursor."""

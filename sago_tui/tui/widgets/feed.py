@@ -23,6 +23,8 @@ from textual.visual import Visual
 
 from sago_tui.core.events import (
     Event,
+    FileRead,
+    FileWritten,
     LLMCalled,
     LLMDelta,
     LLMRequested,
@@ -32,11 +34,14 @@ from sago_tui.core.events import (
     WorkflowFinished,
     WorkflowStarted,
 )
+from sago_tui.tui.editor_launch import EditorRequested
 from sago_tui.tui.feed_entries import entry_content
+from sago_tui.tui.feed_filter import filter_cards
 from sago_tui.tui.formatting import STATUS_COLOURS
 from sago_tui.tui.messages import EventChosen
 from sago_tui.tui.task_views import RUN_COMMANDS, Session
 from sago_tui.tui.widgets.feed_card import MAX_LINES, Entry, FeedCard
+from sago_tui.tui.widgets.filter_bar import open_filter
 from sago_tui.tui.widgets.scrolling import grow_virtual_size
 
 EMPTY = "Nothing has run yet — press r to start the run (or g to generate the plan first)."
@@ -54,6 +59,8 @@ class Feed(ScrollView, can_focus=True):
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last (follow)", show=False),
         Binding("enter", "open", "Open entry"),
+        Binding("o", "open_file", "Open in $EDITOR", show=False),  # wiring: editor_launch
+        Binding("slash", "filter", "Filter", show=False),  # wiring: filter_bar
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"feed--failed", "feed--cursor", "feed--empty"}
     cursor: reactive[int] = reactive(-1, init=False)
@@ -69,13 +76,16 @@ class Feed(ScrollView, can_focus=True):
         self._command = "run"
         self._results = 0
         self._run = 0  # counts the runs (workflow_start of a run): cards show their own run
+        self._query = ""  # `/` filter (wiring: feed_filter); the cards laid out:
+        self._shown: list[FeedCard] = self._order
 
     # -- building cards -------------------------------------------------------------------
     def _card(self, key: str, title: str = "") -> FeedCard:
         card = self.cards.get(key)
         if card is None:
             view = self.session.tasks.get(key)
-            title = title or (f"{view.task.id} {view.task.name}" if view else "Session")
+            # A task the plan no longer has (a past run's) is named by its id.
+            title = title or (f"{view.task.id} {view.task.name}" if view else key or "Session")
             card = self.cards[key] = FeedCard(key, title, run=self._run)
             if view is not None:
                 card.show(view)
@@ -137,17 +147,45 @@ class Feed(ScrollView, can_focus=True):
             flush(key)
         self._relayout()
 
+    # -- wiring for past runs (tui/history.py) ---------------------------------------------
+    def add_note(self, key: str, title: str, status: str = "") -> None:
+        """A card with only a title (it marks what follows, e.g. a past run)."""
+        self._card(key, title).status = status if status in STATUS_COLOURS else ""
+        self._relayout()
+
+    def clear(self) -> None:
+        """Drop every card (another past run is about to be shown)."""
+        self.cards.clear()
+        self._order.clear()
+        self._results, self.follow = 0, True
+        self.cursor = -1
+        self._relayout()
+
     def refresh_cards(self, task_ids: Iterable[str]) -> None:
         """Task views changed (status, cost): redraw."""
         for task_id in task_ids:
             card, view = self.cards.get(task_id), self.session.tasks.get(task_id)
             if card is not None and view is not None:
                 card.show(view)
+        if self._query:  # filtered views copy their card's status: rebuild them
+            self._relayout()
         self.refresh()
+
+    def set_filter(self, query: str) -> int:
+        """Show only cards and lines mentioning ``query`` ("" shows all); returns the cards."""
+        self._query = query.lower()
+        self.follow, self.cursor = True, -1
+        self._relayout()
+        return len(self._shown)
+
+    def action_filter(self) -> None:
+        """``/``: type a filter in the bar under the Feed."""
+        open_filter(self)
 
     def _relayout(self) -> None:
         starts, total = [], 0
-        for card in self._order:
+        self._shown = filter_cards(self._order, self._query)
+        for card in self._shown:
             starts.append(total)
             total += card.height
         self._starts, self._total = starts, total
@@ -160,14 +198,14 @@ class Feed(ScrollView, can_focus=True):
 
     def start_of(self, key: str) -> int:
         """The row of a card's header."""
-        return self._starts[self._order.index(self.cards[key])]
+        return self._starts[self._shown.index(self.cards[key])]
 
     def locate(self, index: int) -> tuple[FeedCard, int] | None:
         """The card and row of line ``index`` (None past the end)."""
         if not 0 <= index < self._total:
             return None
         at = bisect_right(self._starts, index) - 1
-        return self._order[at], index - self._starts[at]
+        return self._shown[at], index - self._starts[at]
 
     # -- drawing ----------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -252,6 +290,13 @@ class Feed(ScrollView, can_focus=True):
             event = located[0].row(located[1])[1]
             if event is not None:
                 self.post_message(EventChosen(event))
+
+    def action_open_file(self) -> None:
+        """Open the file the row under the cursor read or wrote in $EDITOR."""
+        located = self.locate(self.cursor)
+        event = located[0].row(located[1])[1] if located is not None else None
+        if isinstance(event, FileWritten | FileRead):
+            self.post_message(EditorRequested(event.path))
 
     def on_click(self, event: Click) -> None:
         """A click moves the cursor; a click on the cursor's row opens it."""

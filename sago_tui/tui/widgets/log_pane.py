@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from sago_tui.tui.formatting import LOG_HEADER
 from sago_tui.tui.widgets.event_log import EventLog
+from sago_tui.tui.widgets.filter_bar import FilterBar
 
 EMPTY = "No events yet. Every event of a plan or run is listed here; Enter opens one."
 
@@ -20,10 +21,11 @@ class LogPane(Vertical):
         self.event_log = EventLog()
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{LOG_HEADER}   (times in UTC · ↑↓ move · Enter open · End follow)",
-                     id="log-header", markup=False)  # fmt: skip
+        hint = "(times in UTC · ↑↓ move · Enter open · End follow · / filter)"
+        yield Static(f"{LOG_HEADER}   {hint}", id="log-header", markup=False)
         yield Static(EMPTY, id="log-empty", classes="empty-state")
         yield self.event_log
+        yield FilterBar(self.event_log, id="log-filter")
 
     def note_events(self) -> None:
         """Hide the hint once the log has lines."""

@@ -18,6 +18,7 @@ from sago_tui.tui.keymap import bindings
 from sago_tui.tui.messages import ReviewKeyPressed
 from sago_tui.tui.task_views import Session
 from sago_tui.tui.widgets.approval_bar import ApprovalBar
+from sago_tui.tui.widgets.connecting import ConnectingSpinner
 from sago_tui.tui.widgets.plan_stream import PlanStream
 from sago_tui.tui.widgets.plan_tree import PlanTree
 from sago_tui.tui.widgets.task_detail import TaskDetail
@@ -36,6 +37,7 @@ class PlanPane(Vertical):
         self.plan_tree = PlanTree(session)
         self.task_detail = TaskDetail(session)
         self.stream = PlanStream()
+        self.connecting = ConnectingSpinner(lambda: self.stream.chars > 0, id="plan-connecting")
 
     def compose(self) -> ComposeResult:
         yield self.bar
@@ -46,6 +48,7 @@ class PlanPane(Vertical):
                 yield self.task_detail
             with Vertical(id="plan-live"):
                 yield Static("", id="plan-live-title")
+                yield self.connecting
                 yield self.stream
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -75,11 +78,13 @@ class PlanPane(Vertical):
 
     def show_empty(self, text: str) -> None:
         """A hint instead of a plan (no PLAN.md, a broken one, loading)."""
+        self.connecting.stop()
         self.query_one("#plan-empty", Static).update(text)
         self.query_one(ContentSwitcher).current = "plan-empty"
 
     def show_plan(self) -> None:
         """The session's plan as a tree, with the detail of the selected task."""
+        self.connecting.stop()
         self.plan_tree.show_plan()
         self.query_one(ContentSwitcher).current = "plan-body"
 
@@ -87,4 +92,5 @@ class PlanPane(Vertical):
         """The streaming view, cleared, for a new plan (or spec) answer."""
         self.query_one("#plan-live-title", Static).update(title)
         self.stream.begin()
+        self.connecting.start()  # until the answer's first text
         self.query_one(ContentSwitcher).current = "plan-live"
