@@ -38,7 +38,8 @@ commands:
   demo [DIR]        build the bundled sample project offline (no key, no network)
 
 exit codes:
-  0 all tasks passed   1 a task failed   2 bad input (usage, config, PLAN.md, not a project)
+  0 all tasks passed   1 a task failed (or the disk is full)
+  2 bad input (usage, config, PLAN.md, not a project, project in use by another sago-tui)
   3 LLM provider error after retries   4 budget reached   5 plan not approved
   130 interrupted
 
@@ -210,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(argv: list[str]) -> int:
     args = parse_args(argv)
-    from sago_tui.core.errors import ExitCode, SagoError
+    from sago_tui.core.errors import ExitCode, SagoError, more_problems
 
     module = {"headless": "run_cmd", "execute": "run_cmd", "run": "run_cmd", "app": "app_cmd"}
     name = module.get(args.command, f"{args.command}_cmd")
@@ -219,6 +220,8 @@ def _dispatch(argv: list[str]) -> int:
         return int(handler.main(args))
     except SagoError as exc:
         print(f"sago-tui: error: {exc.message}", file=sys.stderr)
+        for line in more_problems(getattr(exc, "problems", [])):  # a bad PLAN.md: all errors
+            print(line, file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("sago-tui: interrupted", file=sys.stderr)

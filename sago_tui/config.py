@@ -78,7 +78,9 @@ def load_settings(
     user = user_config if user_config is not None else user_config_path()
     project: Layer = {}
     if project_root is not None:
-        project = toml_layer(root / CONFIG_FILE, CONFIG_FILE, CONFIG_FILE, root, warnings)
+        project = toml_layer(
+            root / CONFIG_FILE, CONFIG_FILE, CONFIG_FILE, root, warnings, shared=True
+        )
     layers = [
         flag_layer(flags or {}, cwd),
         env_layer(src, ENV),

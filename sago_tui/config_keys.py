@@ -84,7 +84,39 @@ KEYS: tuple[KeyInfo, ...] = (
         "Sampling temperature; 0 is the most repeatable.",
     ),
     _k("llm.max_tokens", _POSITIVE, "LLM_MAX_TOKENS", "Largest answer, in tokens."),
-    _k("llm.timeout", SECONDS, "LLM_TIMEOUT", "Seconds before one LLM request is abandoned."),
+    _k(
+        "llm.timeout",
+        SECONDS,
+        "LLM_TIMEOUT",
+        "Seconds before a non-streamed LLM request is abandoned (and retried); also the "
+        "default of the two streaming timeouts below.",
+    ),
+    _k(
+        "llm.first_token_timeout",
+        SECONDS,
+        "LLM_FIRST_TOKEN_TIMEOUT",
+        "Streamed answers: seconds to connect and receive the first chunk (default: timeout).",
+    ),
+    _k(
+        "llm.idle_timeout",
+        SECONDS,
+        "LLM_IDLE_TIMEOUT",
+        "Streamed answers: seconds without a new chunk before the answer is abandoned and "
+        "retried (default: timeout). A long answer that keeps streaming is never cut.",
+    ),
+    _k(
+        "llm.total_timeout",
+        SECONDS,
+        "LLM_TOTAL_TIMEOUT",
+        "Optional cap on one streamed answer, in seconds; an answer cut by it is not "
+        "retried and its text is kept under .planning/raw/.",
+    ),
+    _k(
+        "llm.api_key_in_file",
+        BOOL,
+        "",
+        "Allow [llm] api_key in sago.toml (refused otherwise: the file is usually shared).",
+    ),
     _k("llm.retries", _NON_NEGATIVE, "LLM_RETRIES", "Retries of a failed LLM request."),
     _k("llm.stream", BOOL, "LLM_STREAM", "Stream answers as they are generated."),
     _k(

@@ -78,15 +78,31 @@ class Sources:
         return None
 
 
-def toml_layer(path: Path, label: str, source: str, base: Path, warnings: list[str]) -> Layer:
-    """Known keys of a TOML file; unknown keys and API keys add warnings."""
+def toml_layer(
+    path: Path, label: str, source: str, base: Path, warnings: list[str], *, shared: bool = False
+) -> Layer:
+    """Known keys of a TOML file; unknown keys add warnings.
+
+    An API key in a ``shared`` file (the project's sago.toml, usually committed) is
+    refused unless the same file sets ``[llm] api_key_in_file = true``; elsewhere it
+    only warns.
+    """
     data, text = read_toml(path, label)
-    warnings.extend(unknown_key_warnings(data, label))
+    warnings.extend(unknown_key_warnings(data, label, text))
     layer: Layer = {}
-    for key, value in known_values(data, label).items():
+    values = known_values(data, label)
+    for key, value in values.items():
         info = KEYS_BY_NAME[key]
         layer[key] = Raw(value, f"{source} {info.toml_label}", where(label, text, info), base)
-        if info.kind == "secret":
+        if info.kind != "secret":
+            continue
+        if shared and values.get("llm.api_key_in_file") is not True:
+            raise ConfigError(
+                f"{where(label, text, info)}: API keys belong in .env or the environment, "
+                "not in a file that may be shared; move it (or set [llm] api_key_in_file = "
+                "true to keep it here)"
+            )
+        if not shared:
             warnings.append(
                 f"{label}: {info.toml_label}: API keys belong in .env or the environment, "
                 "not in a file that may be shared"

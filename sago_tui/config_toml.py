@@ -8,6 +8,7 @@ ordering and formatting.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Mapping, MutableMapping
@@ -51,6 +52,8 @@ def parse_toml(text: str, label: str) -> dict[str, Any]:
         reason, where = (match.group(1), match.group(2)) if match else (str(exc), "")
         where = f" {where}" if where else ""
         raise ConfigError(f"{label}: invalid TOML{where}: {reason}") from None
+    except ValueError:  # Python's int-string limit: a number of thousands of digits
+        raise ConfigError(f"{label}: invalid TOML: a number is too long") from None
 
 
 def locate(text: str, info: KeyInfo) -> int | None:
@@ -93,19 +96,70 @@ def known_values(data: Mapping[str, Any], label: str) -> dict[str, object]:
     return found
 
 
-def unknown_key_warnings(data: Mapping[str, Any], label: str) -> list[str]:
-    """One warning per key or table the schema does not know (they are ignored)."""
+def unknown_key_warnings(data: Mapping[str, Any], label: str, text: str = "") -> list[str]:
+    """One warning per key or table the schema does not know (they are ignored).
+
+    Each names the file and line and, when a known name is close, suggests it:
+    ``sago.toml:3: unknown key [run] paralel (did you mean parallel?)``.
+    """
     warnings: list[str] = []
     for name, value in data.items():
         if name in _TABLES:
             for key in value:
                 if (name, key) not in _KNOWN:
-                    warnings.append(f"{label}: unknown key [{name}] {key} (ignored)")
+                    known = sorted(k for t, k in _KNOWN if t == name)
+                    hint = _suggest(key, known)
+                    line = _line_of(text, name, key)
+                    warnings.append(f"{_at(label, line)} unknown key [{name}] {key}{hint}")
         elif ("", name) not in _KNOWN:
-            kind = "table" if isinstance(value, dict) else "key"
-            shown = f"[{name}]" if isinstance(value, dict) else name
-            warnings.append(f"{label}: unknown {kind} {shown} (ignored)")
+            if isinstance(value, dict):
+                hint = _suggest(name, sorted(_TABLES), brackets=True)
+                line = _line_of(text, name, None)
+                warnings.append(f"{_at(label, line)} unknown table [{name}]{hint}")
+            else:
+                hint = _suggest_anywhere(name)
+                line = _line_of(text, "", name)
+                warnings.append(f"{_at(label, line)} unknown key {name}{hint}")
     return warnings
+
+
+def _at(label: str, line: int | None) -> str:
+    return f"{label}:{line}:" if line else f"{label}:"
+
+
+def _suggest(name: str, known: list[str], *, brackets: bool = False) -> str:
+    found = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if not found:
+        return " (ignored)"
+    shown = f"[{found[0]}]" if brackets else found[0]
+    return f" (did you mean {shown}?)"
+
+
+def _suggest_anywhere(name: str) -> str:
+    """A top-level key that belongs in a table (``parallel`` → ``[run] parallel``)."""
+    labels = {f"[{t}] {k}" if t else str(k): str(k) for t, k in _KNOWN}
+    found = difflib.get_close_matches(name, sorted(set(labels.values())), n=1, cutoff=0.6)
+    if not found:
+        return " (ignored)"
+    label = next(lab for lab, key in sorted(labels.items()) if key == found[0])
+    return f" (did you mean {label}?)"
+
+
+def _line_of(text: str, table: str, key: str | None) -> int | None:
+    """Best-effort 1-based line of ``[table]`` (``key`` None) or of ``key`` inside it."""
+    current = ""
+    key_line = re.compile(rf"^[\"']?{re.escape(key)}[\"']?\s*=") if key else None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = _TABLE_HEADER.match(stripped)
+        if header:
+            current = header.group(1).strip().strip("\"'")
+            if key_line is None and current == table:
+                return number
+            continue
+        if key_line is not None and current == table and key_line.match(stripped):
+            return number
+    return None
 
 
 def _container(doc: MutableMapping[str, Any], table: str) -> MutableMapping[str, Any]:

@@ -59,7 +59,10 @@ def integer(minimum: int, expected: str) -> ValueType:
         if isinstance(raw, int) and not isinstance(raw, bool):
             value = raw
         elif isinstance(raw, str) and raw.strip().lstrip("+-").isdigit():
-            value = int(raw.strip())
+            try:
+                value = int(raw.strip())
+            except ValueError:  # thousands of digits (Python's limit), or "²"
+                raise InvalidValue from None
         if value is None or value < minimum:
             raise InvalidValue
         return value
@@ -154,7 +157,10 @@ def show_raw(raw: object, *, secret: bool = False) -> str:
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, str | os.PathLike):
-        return json.dumps(os.fspath(raw), ensure_ascii=False)
+        text = os.fspath(raw)
+        if len(text) > 60:  # a 5,000-digit number must not become a 5,000-character error
+            return json.dumps(text[:40], ensure_ascii=False)[:-1] + f'…" ({len(text):,} characters)'
+        return json.dumps(text, ensure_ascii=False)
     if isinstance(raw, int | float):
         return str(raw)
     return f"a {type(raw).__name__}"

@@ -214,12 +214,11 @@ class HeadlessPrinter:
             case TaskSkipped():
                 return self._fold(f"{m.skipped} {event.task_id} {flat(event.reason)}", "yellow")
             case BudgetStopped():
-                text = (f"budget reached: spent {money(event.spent_usd)} of "
-                        f"{money(event.max_cost_usd)}; the next call was estimated at "
-                        f"{money(event.next_estimate_usd)}")  # fmt: skip
-                return self._fold(text, "bold red")
+                return []  # the task's "not run: budget reached: …" line says it, once
             case ErrorOccurred():
-                return self._fold(f"error: {flat(event.message)}", "bold red")
+                # Said once, where it belongs: on the task's ✗ line, or by the command's
+                # final result line (and on stderr), never also as a live line.
+                return []
         return []
 
     def _output_lines(self, event: VerifyRan) -> list[Line]:

@@ -8,11 +8,13 @@ sago.toml.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from sago_tui.commands.common import flags_from_args, settings_for
-from sago_tui.core.errors import UsageError
+from sago_tui.core.errors import ProjectError, UsageError
+from sago_tui.core.lock import ProjectLocked, project_lock
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
 
@@ -30,6 +32,21 @@ def flags_from_settings(settings: Settings) -> dict[str, object]:
     return flags
 
 
+def lock_for_app(stack: contextlib.ExitStack, project: Project) -> str:
+    """Hold the project's lock on ``stack``; returns why the app must stay read-only ("": it
+    may write), i.e. another process holds the lock."""
+    # A folder that is not a project yet gets no .planning/ just for being looked at.
+    if not (project.is_initialized() or project.planning_dir.is_dir()):
+        return ""
+    try:
+        stack.enter_context(project_lock(project.planning_dir, "app"))
+    except ProjectLocked as exc:
+        return exc.message
+    except ProjectError:
+        pass  # an unwritable project: a job that tries to write says so
+    return ""
+
+
 def launch(
     project: Project, settings: Settings, *, flags: dict[str, object], start_run: bool
 ) -> int:
@@ -37,9 +54,13 @@ def launch(
     from sago_tui.tui.app import SagoApp
     from sago_tui.tui.app_config import AppConfig
 
-    config = AppConfig(flags=dict(flags), start_run=start_run, preload_llm=True)
-    app = SagoApp(project, settings, config)
-    code = app.run()
+    with contextlib.ExitStack() as stack:
+        read_only = lock_for_app(stack, project)
+        start_run = start_run and not read_only
+        config = AppConfig(
+            flags=dict(flags), start_run=start_run, preload_llm=True, read_only=read_only
+        )
+        code = SagoApp(project, settings, config).run()
     return int(code or 0)
 
 

@@ -65,7 +65,20 @@ def settings_for(project: Project | None, args: argparse.Namespace, **extra: Any
     """Settings for a command, the flags of ``args`` (plus ``extra`` keys) on top."""
     flags = flags_from_args(args)
     flags.update(extra)
-    return load_settings(project.root if project else None, flags=flags)
+    settings = load_settings(project.root if project else None, flags=flags)
+    warn_once(settings.warnings)
+    return settings
+
+
+_WARNED: set[str] = set()
+
+
+def warn_once(warnings: tuple[str, ...]) -> None:
+    """Print configuration warnings (unknown keys, …) on stderr, each once per process."""
+    for warning in warnings:
+        if warning not in _WARNED:
+            _WARNED.add(warning)
+            print(f"sago-tui: warning: {warning}", file=sys.stderr)
 
 
 class PipeTolerantConsole(Console):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from rich.markup import escape
 
 from sago_tui.commands.common import settings_for, stdout_console
-from sago_tui.core.dry_run import RunEstimate, estimate_run
+from sago_tui.core.dry_run import RunEstimate, estimate_run, oversized
+from sago_tui.core.errors import ExitCode
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.project import Project
 from sago_tui.core.tokens import tokenizer_name
@@ -70,4 +72,7 @@ def print_dry_run(project: Project, args: argparse.Namespace) -> int:
         verdict = "within" if estimate.cost_usd <= settings.run.max_cost else "OVER"
         console.print(f"Budget: ${settings.run.max_cost:.2f} ({verdict} budget)")
     console.print("No LLM calls were made.")
-    return 0
+    too_large = oversized(estimate)
+    for message in too_large:  # the run would refuse these calls: say so now (exit 2)
+        print(f"sago-tui: error: {message}", file=sys.stderr)
+    return int(ExitCode.BAD_INPUT) if too_large else 0

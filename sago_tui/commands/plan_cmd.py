@@ -9,9 +9,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from sago_tui.commands.common import confirm, open_project, settings_for, stdout_console
+from sago_tui.commands.run_cmd import cancel_on_signals
 from sago_tui.core.approval import save_approval
 from sago_tui.core.bus import EventBus
-from sago_tui.core.errors import PlanError
+from sago_tui.core.cancel import CancelToken
+from sago_tui.core.errors import PlanError, more_problems
+from sago_tui.core.lock import project_lock
 from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.plan import Plan
 from sago_tui.core.plan_parser import load_plan
@@ -57,6 +60,11 @@ def approve(project: Project, console: Console) -> int:
 def main(args: argparse.Namespace) -> int:
     """Generate PLAN.md from the spec; ``--approve`` approves it."""
     project = open_project(args.path)
+    with project_lock(project.planning_dir, "plan"):
+        return _plan_locked(project, args)
+
+
+def _plan_locked(project: Project, args: argparse.Namespace) -> int:
     console = stdout_console()
     if getattr(args, "update", False):
         from sago_tui.commands import plan_update_cmd
@@ -74,7 +82,11 @@ def main(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level)
     bus = EventBus()
     bus.subscribe(HeadlessPrinter(console))
-    result = Orchestrator(project, settings, bus=bus).plan(feedback=args.feedback)
+    cancel = CancelToken()
+    with cancel_on_signals(cancel):  # Ctrl-C and SIGTERM end in exit 130, as for `run`
+        result = Orchestrator(project, settings, bus=bus, cancel=cancel).plan(
+            feedback=args.feedback
+        )
     if result.plan is not None and result.exit_code == 0:
         console.print(plan_table(result.plan))
         if args.approve:
@@ -86,4 +98,6 @@ def main(args: argparse.Namespace) -> int:
     console.print(summary_line(result))
     if result.exit_code != 0:
         console.print(f"result: {escape(result.reason)} (exit {int(result.exit_code)})")
+        for line in more_problems(result.problems):  # every error of a bad PLAN.md
+            console.print(escape(line))
     return int(result.exit_code)

@@ -22,8 +22,9 @@ from rich.console import Console
 from sago_tui.commands.common import PipeTolerantConsole, open_project, settings_for
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
-from sago_tui.core.errors import ExitCode
+from sago_tui.core.errors import ExitCode, more_problems
 from sago_tui.core.events import Event, PlanGenerated
+from sago_tui.core.lock import project_lock
 from sago_tui.core.orchestrator import Orchestrator
 from sago_tui.core.outcome import RunResult
 from sago_tui.core.project import Project
@@ -125,7 +126,23 @@ def run_headless(
     force_plan: bool = False,
     reports: ReportOptions | None = None,
 ) -> int:
-    """Run the orchestrator with the line printer; returns the exit code."""
+    """Run the orchestrator with the line printer; returns the exit code.
+
+    The project's lock is held throughout: a second writer stops at once (exit 2).
+    """
+    with project_lock(project.planning_dir, command):
+        return _run_locked(project, settings, console, command, verbosity, force_plan, reports)
+
+
+def _run_locked(
+    project: Project,
+    settings: Settings,
+    console: Console,
+    command: str,
+    verbosity: int,
+    force_plan: bool,
+    reports: ReportOptions | None,
+) -> int:
     key = settings.llm.api_key.get() if settings.llm.api_key else ""
     redactor = Redactor.from_environment(extra=[key] if key else [], project_root=project.root)
     configure_logging(settings.log_level, redactor=redactor)
@@ -148,6 +165,8 @@ def run_headless(
             # Like every other command's fatal error: one line on stderr, so CI logs and
             # `2>err` see why the run could not go on (bad PLAN.md, provider, budget).
             print(f"sago-tui: error: {one_line(result.reason, 500)}", file=sys.stderr)
+            for line in more_problems(result.problems):  # a bad PLAN.md: every error
+                print(line, file=sys.stderr)
         if reports is not None and reports.wanted:
             report = build_report(result, recorder, project.root, redactor)
             for path in write_reports(report, reports, out=console.file):

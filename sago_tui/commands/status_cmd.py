@@ -70,6 +70,8 @@ def main(args: argparse.Namespace) -> int:
             console.print(f"    {ICONS[task.status]} {task.task_id}: {escape(task.name)}{when}")
             if task.status in ("failed", "skipped") and task.error:
                 console.print(f"        {escape(task.error)}")
+            for entry in task.refused:
+                console.print(f"        refused: {escape(entry)}")
     if args.detailed and status.requirements:
         print_requirements(console, status.requirements)
     elif status.requirements:

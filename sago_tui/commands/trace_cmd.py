@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sago_tui.commands.common import relative, stdout_console
-from sago_tui.core.errors import ExitCode, ProjectError
+from sago_tui.core.errors import ExitCode, ProjectError, UsageError
 from sago_tui.core.project import Project
 from sago_tui.core.trace import RunSummary, list_runs, read_trace
 from sago_tui.export import export_html
@@ -140,7 +140,11 @@ def main(args: argparse.Namespace) -> int:
             return print_runs(console, project)
         records, title, path = load_run(project, args.run)
     if args.html:
-        out = write_html(records, Path(args.html), title)
+        target = Path(args.html)
+        if not target.is_dir() and not target.parent.is_dir():
+            # Like any output path: a typo in the folder must not create a new tree.
+            raise UsageError(f"{target}: no such folder {target.parent}; create it first")
+        out = write_html(records, target, title)
         console.print(relative(out), markup=False, highlight=False)
         return int(ExitCode.OK)
     return open_replay(records, title, project=project, trace_path=path, pace=args.demo)

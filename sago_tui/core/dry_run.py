@@ -19,6 +19,7 @@ from sago_tui.core.context import (
     TaskContext,
     build_task_context,
 )
+from sago_tui.core.context_window import context_window, oversize_message
 from sago_tui.core.estimate import (
     call_cost,
     expected_output_tokens,
@@ -47,6 +48,21 @@ class CallEstimate:
     cost_usd: float | None
     cached: bool = False
     shared_tokens: int = 0  # the prompt prefix this call shares with every task call
+
+
+def oversized(estimate: RunEstimate) -> list[str]:
+    """One message per billable call whose prompt exceeds the model's context window."""
+    window = context_window(estimate.model)
+    if window is None:
+        return []
+    return [
+        oversize_message(
+            f"task {row.task_id}" if row.task_id != "plan" else "the plan call",
+            row.input_tokens, window, estimate.model,
+        ).replace("nothing was sent", "the run will refuse it")
+        for row in estimate.billable
+        if row.input_tokens > window
+    ]  # fmt: skip
 
 
 @dataclass

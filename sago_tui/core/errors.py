@@ -7,6 +7,7 @@ and exit with :attr:`SagoError.exit_code` instead of showing a traceback.
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -55,13 +56,26 @@ class PlanError(SagoError):
         self.problems: list[str] = problems or [message]
 
 
+MAX_LISTED_PROBLEMS = 20
+
+
+def more_problems(problems: list[str]) -> list[str]:
+    """The lines that follow a one-line error whose message quoted ``problems[0]``: the
+    others (up to :data:`MAX_LISTED_PROBLEMS` in all), then how many were left out."""
+    rest = [f"  - {p}" for p in problems[1:MAX_LISTED_PROBLEMS]]
+    if len(problems) > MAX_LISTED_PROBLEMS:
+        rest.append(f"  … and {len(problems) - MAX_LISTED_PROBLEMS} more")
+    return rest
+
+
 class LLMError(SagoError):
     """The LLM provider failed after retries (auth, unreachable, quota, bad answer).
 
     ``kind`` is one of ``auth``, ``quota``, ``rate_limit``, ``unreachable``,
     ``timeout``, ``server``, ``bad_request``, ``bad_response``, ``truncated``,
     ``no_recording``. ``retryable`` tells the client's retry loop whether
-    another attempt could succeed.
+    another attempt could succeed. ``partial`` is the text received before a
+    streamed answer was cut off (kept under ``.planning/raw/``).
     """
 
     exit_code = ExitCode.PROVIDER_ERROR
@@ -73,11 +87,13 @@ class LLMError(SagoError):
         kind: str = "server",
         retryable: bool = False,
         retry_after: float | None = None,
+        partial: str = "",
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.retryable = retryable
         self.retry_after = retry_after
+        self.partial = partial
 
 
 class BudgetExceeded(SagoError):
@@ -99,3 +115,17 @@ class Cancelled(SagoError):
 
     def __init__(self, message: str = "interrupted") -> None:
         super().__init__(message)
+
+
+class DiskFull(SagoError):
+    """A write failed because the disk (or the user's quota) is full; the run stops (exit 1)."""
+
+    exit_code = ExitCode.TASK_FAILED
+
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for an ``OSError`` saying no space (or quota) is left."""
+    return isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS

@@ -11,10 +11,14 @@ from __future__ import annotations
 import dataclasses
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
+from sago_tui.core.atomic import atomic_write_text
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
-from sago_tui.core.errors import BudgetExceeded, LLMError
+from sago_tui.core.context_window import check_fits
+from sago_tui.core.errors import BudgetExceeded, DiskFull, LLMError
 from sago_tui.core.events import (
     BudgetStopped,
     ErrorOccurred,
@@ -26,6 +30,8 @@ from sago_tui.core.events import (
 from sago_tui.core.llm_types import LLMClient, LLMRequest, LLMResponse
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.text import preview, valid_unicode
+
+_BUDGET_POLL_S = 0.1  # a call waiting for the budget looks at the cancel token this often
 
 
 @dataclass
@@ -92,14 +98,16 @@ class LLMGateway:
         max_cost: float | None = None,
         redactor: Redactor | None = None,
         cancel: CancelToken | None = None,
+        raw_dir: Path | None = None,
     ) -> None:
         self.client = client
+        self.raw_dir = raw_dir  # where the text of an answer cut short is kept
         self.bus = bus
         self.ledger = ledger or CostLedger()
         self.max_cost = max_cost
         self.redactor = redactor or Redactor(())
         self.cancel = cancel or CancelToken()
-        self._budget_lock = threading.Lock()
+        self._budget = threading.Condition()
         self._reserved = 0.0
 
     @property
@@ -116,6 +124,9 @@ class LLMGateway:
     ) -> LLMResponse:
         """Send ``request``; raise ``BudgetExceeded`` before a call that would cross the budget."""
         self.cancel.raise_if_cancelled()
+        if prompt_tokens:  # a prompt larger than the model's window is never sent
+            who = f" of task {request.task_id}" if request.task_id else ""
+            check_fits(f"the {request.purpose} call{who}", prompt_tokens, self.model)
         reserved = self._reserve(request, estimate_usd)
         task_id = request.task_id
         # A project file name that is not UTF-8 puts a lone surrogate into the context;
@@ -154,6 +165,9 @@ class LLMGateway:
                 request, on_delta=on_delta, cancel=self.cancel, on_retry=on_retry
             )
         except LLMError as exc:
+            self._release(reserved)
+            if exc.partial:
+                self._keep_partial(request, agent, exc.partial)
             self.bus.emit(
                 ErrorOccurred(
                     task_id=task_id,
@@ -163,13 +177,17 @@ class LLMGateway:
                 )
             )
             raise
-        finally:
+        except BaseException:
             self._release(reserved)
+            raise
         # JSON may carry "\ud800" (not writable); a secret echoed back is not kept either.
         content = self.redactor.redact(valid_unicode(response.content))
         if content != response.content:
             response = dataclasses.replace(response, content=content)
         self.ledger.add(task_id, response)
+        # Released only once the real cost is in the ledger: a call waiting for room
+        # never sees the money neither spent nor held.
+        self._release(reserved)
         self.bus.emit(
             LLMCalled(
                 task_id=task_id,
@@ -191,32 +209,62 @@ class LLMGateway:
         )
         return response
 
+    def _keep_partial(self, request: LLMRequest, agent: str, text: str) -> None:
+        """Save the text of an answer the total cap cut off, and say where."""
+        if self.raw_dir is None:
+            return
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.raw_dir / f"cut-{request.task_id or request.purpose}-{stamp}.md"
+        try:
+            atomic_write_text(path, self.redactor.redact(text))
+        except (OSError, DiskFull):
+            return  # the error itself is reported; the partial text is a bonus
+        self.bus.emit(
+            WarningIssued(
+                task_id=request.task_id,
+                agent=agent,
+                message=f"the partial answer ({len(text):,} characters) is kept in {path}",
+            )
+        )
+
     def _reserve(self, request: LLMRequest, estimate_usd: float | None) -> float:
-        """Check the budget, counting calls already in flight (parallel tasks)."""
+        """Hold ``estimate_usd`` of the budget for this call.
+
+        Calls in flight (parallel tasks) hold their estimates too. When only those
+        holds stand in the way, wait for them to settle (their real cost is usually
+        lower) and go ahead if the settled spend plus this call still fits.
+        """
         if self.max_cost is None or estimate_usd is None:
             return 0.0
-        with self._budget_lock:
-            spent = self.ledger.spent_usd
-            if spent + self._reserved + estimate_usd > self.max_cost:
-                self.bus.emit(
-                    BudgetStopped(
-                        task_id=request.task_id,
-                        spent_usd=round(spent, 6),
-                        next_estimate_usd=round(estimate_usd, 6),
-                        max_cost_usd=self.max_cost,
-                        purpose=request.purpose,
-                    )
-                )
-                raise BudgetExceeded(
-                    f"budget reached: spent ${spent:.4f} of ${self.max_cost:.2f}; "
-                    f"the next call ({request.purpose}"
-                    + (f" for task {request.task_id}" if request.task_id else "")
-                    + f") is estimated at ${estimate_usd:.4f}"
-                )
-            self._reserved += estimate_usd
-            return estimate_usd
+        with self._budget:
+            while True:
+                spent = self.ledger.spent_usd
+                if spent + self._reserved + estimate_usd <= self.max_cost:
+                    self._reserved += estimate_usd
+                    return estimate_usd
+                if self._reserved <= 0 or spent + estimate_usd > self.max_cost:
+                    break
+                self._budget.wait(timeout=_BUDGET_POLL_S)  # woken by a settling call
+                self.cancel.raise_if_cancelled()
+            held = max(self._reserved, 0.0)
+        self.bus.emit(
+            BudgetStopped(
+                task_id=request.task_id,
+                spent_usd=round(spent, 6),
+                next_estimate_usd=round(estimate_usd, 6),
+                max_cost_usd=self.max_cost,
+                purpose=request.purpose,
+            )
+        )
+        target = f"{request.purpose}" + (f" for task {request.task_id}" if request.task_id else "")
+        raise BudgetExceeded(
+            f"budget reached: spent ${spent:.4f} of ${self.max_cost:.2f}"
+            + (f", ${held:.4f} held by calls in flight" if held else "")
+            + f"; the next call ({target}) is estimated at ${estimate_usd:.4f}"
+        )
 
     def _release(self, amount: float) -> None:
         if amount:
-            with self._budget_lock:
+            with self._budget:
                 self._reserved -= amount
+                self._budget.notify_all()

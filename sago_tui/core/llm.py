@@ -21,6 +21,7 @@ from typing import Any
 
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.errors import Cancelled, LLMError
+from sago_tui.core.llm_clock import AttemptClock
 from sago_tui.core.llm_errors import backoff_delay, classify, final_error
 from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse, RetryCallback
 from sago_tui.core.pricing import cost_of
@@ -191,12 +192,16 @@ def _stream_outcome(
         chunk_prompt, chunk_completion, chunk_cached = _usage(chunk)
         if chunk_prompt is not None:  # the usage chunk comes last, with no choices
             prompt, completion, cached = chunk_prompt, chunk_completion, chunk_cached
+        beat = True  # any chunk shows the stream is alive (the idle timeout restarts)
         for choice in getattr(chunk, "choices", None) or []:
             text = getattr(choice.delta, "content", None)
             if text:
                 parts.append(text)
                 out.put(("delta", text))
+                beat = False
             finish = getattr(choice, "finish_reason", None) or finish
+        if beat:
+            out.put(("beat", ""))
     return _Outcome("".join(parts), finish, prompt, completion, model, cached)
 
 
@@ -250,7 +255,8 @@ class LiteLLMClient:
                     attempt, self._backoff_base, self._backoff_cap, error.retry_after
                 )
                 reason = f"{error.message} (attempt {attempt} of {attempts})"
-                log.info("LLM request failed, retrying in %.1fs: %s", delay, reason)
+                # DEBUG only: on_retry already shows it (a log line would print it twice).
+                log.debug("LLM request failed, retrying in %.1fs: %s", delay, reason)
                 if on_retry is not None:
                     on_retry(reason, delay)
                 if cancel is not None:
@@ -267,7 +273,12 @@ class LiteLLMClient:
             "messages": self._messages(request),
             "temperature": settings.temperature,
             "max_tokens": request.max_tokens or settings.max_tokens,
-            "timeout": settings.timeout,
+            # Streamed: the socket may wait as long as our own first-token/idle clocks.
+            "timeout": (
+                max(settings.first_token_wait, settings.idle_wait)
+                if settings.stream
+                else settings.timeout
+            ),
             "num_retries": 0,  # our loop retries, with cancellable waits
             "max_retries": 0,  # and neither does the openai SDK underneath
             "stream": settings.stream,
@@ -289,7 +300,12 @@ class LiteLLMClient:
 
     def _error(self, exc: BaseException) -> LLMError:
         key = self._settings.api_key.get() if self._settings.api_key else None
-        return classify(exc, model=self.model, secret=key)
+        error = classify(exc, model=self.model, secret=key)
+        if error.kind == "unreachable":  # "Connection error." alone does not say to what
+            where = self._settings.api_base or "the provider's default URL"
+            error.message = f"{error.message} (connecting to {where})"
+            error.args = (error.message,)
+        return error
 
     def _attempt(
         self, request: LLMRequest, on_delta: DeltaCallback | None, cancel: CancelToken | None
@@ -297,8 +313,7 @@ class LiteLLMClient:
         settings = self._settings
         # Import and warm up (seconds, once) before the clock starts: not the provider's latency.
         warm_up(settings)
-        started = time.monotonic()
-        deadline = started + settings.timeout
+        clock = AttemptClock(settings)
         out: queue.Queue[tuple[str, Any]] = queue.Queue()
         stop = threading.Event()
         worker = threading.Thread(
@@ -312,25 +327,21 @@ class LiteLLMClient:
             while True:
                 if cancel is not None and cancel.cancelled:
                     raise Cancelled(cancel.reason or "interrupted")
-                remaining = deadline - time.monotonic()
+                remaining = clock.remaining()
                 if remaining <= 0:
-                    raise LLMError(
-                        f"LLM provider error (timeout) from {self.model}: "
-                        f"no complete answer within {settings.timeout:g} s",
-                        kind="timeout",
-                        retryable=True,
-                    )
+                    raise clock.expired(self.model)
                 try:
                     kind, payload = out.get(timeout=min(_POLL_S, remaining))
                 except queue.Empty:
                     continue
-                if kind == "delta":
-                    if on_delta is not None:
+                if kind in ("delta", "beat"):
+                    clock.received(payload)
+                    if payload and on_delta is not None:
                         on_delta(payload)
                 elif kind == "error":
                     raise self._error(payload)
                 else:
-                    return self._response(request, payload, time.monotonic() - started)
+                    return self._response(request, payload, clock.elapsed())
         finally:
             stop.set()  # a finished worker ignores it; an abandoned one stops streaming
 

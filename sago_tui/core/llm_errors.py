@@ -179,6 +179,13 @@ def classify(exc: BaseException, *, model: str, secret: str | None) -> LLMError:
     real_status = status and kind not in ("unreachable", "timeout", "bad_response")
     shown_status = f"{status} " if real_status else ""
     message = f"LLM provider error ({kind}) from {model}: {shown_status}{detail}"
+    if "llm provider not provided" in detail.lower():  # litellm's multi-line lecture
+        kind, retryable = "bad_request", False
+        message = (
+            f"LLM provider error (bad_request) from {model}: no provider is known for this "
+            "model; write it as provider/model (e.g. openai/gpt-4o), set LLM_PROVIDER "
+            "([llm] provider), or set LLM_API_BASE for an OpenAI-compatible server"
+        )
     if kind == "auth" and any(hint in detail.lower() for hint in _MISSING_KEY_HINTS):
         message = f"LLM provider error (auth) from {model}: no API key configured{_KEY_HINT}"
     return LLMError(
@@ -194,4 +201,10 @@ def final_error(error: LLMError, attempts: int) -> LLMError:
     message = error.message
     if attempts > 1:
         message = message.replace(": ", f" after {attempts} attempts: ", 1)
-    return LLMError(message, kind=error.kind, retryable=False, retry_after=error.retry_after)
+    return LLMError(
+        message,
+        kind=error.kind,
+        retryable=False,
+        retry_after=error.retry_after,
+        partial=error.partial,
+    )

@@ -87,6 +87,7 @@ class Orchestrator:
                 max_cost=self.settings.run.max_cost,
                 redactor=self.redactor,
                 cancel=self.cancel,
+                raw_dir=self.project.raw_dir,
             )
         return self._gateway
 

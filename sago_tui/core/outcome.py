@@ -38,6 +38,7 @@ class TaskOutcome:
     estimated_cost_usd: float | None = None
     files_written: list[str] = field(default_factory=list)
     reason: str = ""
+    refused: list[str] = field(default_factory=list)  # "path (reason)" writes refused
 
     @property
     def ok(self) -> bool:
@@ -62,6 +63,8 @@ class RunResult:
     requirements: list[RequirementStatus] = field(default_factory=list)
     ticked: list[str] = field(default_factory=list)
     unticked: list[str] = field(default_factory=list)
+    unpriced_calls: int = 0  # calls of a model the price table does not know
+    problems: list[str] = field(default_factory=list)  # every error of a bad PLAN.md
 
     def count(self, status: str) -> int:
         """How many tasks ended with ``status``."""

@@ -10,6 +10,7 @@ every problem at once.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sago_tui.core.errors import PlanError
@@ -58,6 +59,19 @@ def plan_error(issues: list[PlanIssue]) -> PlanError:
     return PlanError(f"PLAN.md has {len(problems)} {noun}: {problems[0]}", problems=problems)
 
 
+# A NUL byte inside a tag (``</action\0>``); in text it is content like any other.
+_NUL_IN_TAG = re.compile(r"<[^<>\n]*\x00")
+
+
+def _nul_error(text: str, lines: LineCounter) -> PlanError | None:
+    """The scanner's "not closed" is confusing when a NUL byte broke a tag: name it."""
+    found = _NUL_IN_TAG.search(text) if "\x00" in text else None
+    if found is None:
+        return None
+    message = "a NUL byte (\\0) inside a tag; PLAN.md must be plain text"
+    return plan_error([PlanIssue("error", message, lines.line(found.end() - 1))])
+
+
 def parse_plan(text: str) -> tuple[Plan, list[PlanIssue]]:
     """Parse PLAN.md's text; return the plan and its warnings.
 
@@ -69,6 +83,8 @@ def parse_plan(text: str) -> tuple[Plan, list[PlanIssue]]:
     try:
         plan, notes = _scan(text, lines)
     except ScanError as exc:
+        if (named := _nul_error(text, lines)) is not None:
+            raise named from None
         issue = PlanIssue("error", exc.message, lines.line(exc.pos), exc.task_id)
         raise plan_error([issue]) from None
     issues = [PlanIssue("warning", message, lines.line(pos)) for pos, message in notes]

@@ -8,20 +8,24 @@ already in flight finish and are recorded.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 import traceback
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cache import CacheDecision, TaskCache
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.context import ProjectContext
-from sago_tui.core.errors import BudgetExceeded, Cancelled, LLMError, SagoError
+from sago_tui.core.errors import BudgetExceeded, Cancelled, DiskFull, LLMError, SagoError
 from sago_tui.core.events import (
     CacheHit,
     CacheMiss,
     ErrorOccurred,
+    Event,
+    FileRefused,
     GitCommitted,
     TaskFinished,
     TaskSkipped,
@@ -69,6 +73,8 @@ class RunLoop:
         self.cancel = cancel
         self.rerun: set[str] = set()
         self._lock = threading.Lock()
+        self._started: dict[str, float] = {}  # task id -> monotonic start (for failed tasks)
+        self._refusals: dict[str, list[str]] = {}  # task id -> "path (reason)", for STATE.md
         self._wave = {t.id: n for n, wave in enumerate(compute_waves(plan), 1) for t in wave}
         # Cached tasks already shown as passed need no STATE.md rewrite (fast cached re-runs).
         self._passed_before = {
@@ -85,6 +91,25 @@ class RunLoop:
     def _execute(self, include: Collection[str], result: RunResult) -> SagoError | None:
         scheduler = Scheduler(self.plan, include)
         parallel = max(1, self.options.parallel)
+        self.bus.subscribe(self._note_refusal)
+        try:
+            return self._execute(scheduler, parallel, result)
+        finally:
+            self.bus.unsubscribe(self._note_refusal)
+
+    def _note_refusal(self, event: Event) -> None:
+        """Refused writes go on record with their task (STATE.md, ``status -d``)."""
+        if isinstance(event, FileRefused) and event.task_id:
+            with self._lock:
+                self._refusals.setdefault(event.task_id, []).append(
+                    f"{event.path} ({event.reason})"
+                )
+
+    def _take_refusals(self, task_id: str) -> list[str]:
+        with self._lock:
+            return list(dict.fromkeys(self._refusals.pop(task_id, [])))
+
+    def _execute(self, scheduler: Scheduler, parallel: int, result: RunResult) -> SagoError | None:
         futures: dict[Future[TaskOutcome], Task] = {}
         stop_reason = ""
         fatal: SagoError | None = None
@@ -167,49 +192,55 @@ class RunLoop:
     ) -> tuple[TaskOutcome, SagoError | None]:
         try:
             return future.result(), None
-        except (LLMError, BudgetExceeded, Cancelled) as exc:
+        except (LLMError, BudgetExceeded, Cancelled, DiskFull) as exc:
+            # A full disk stops the run like an outage: every next write would fail too.
             return self._interrupted(task, exc), exc
         except Exception as exc:
-            # A write that failed (disk full) or a bug: the task fails with the reason
-            # (the traceback goes to STATE.md) and the run goes on as after any failure.
-            detail = traceback.format_exception(exc)
-            if isinstance(exc, SagoError):  # e.g. a write failed: the disk is full
-                message = exc.message
-            else:
-                message = f"internal error: {type(exc).__name__}: {exc}"
-            kind = "internal" if not isinstance(exc, SagoError) else type(exc).__name__
+            # An expected error of this task alone, or a bug: the task fails with the
+            # reason and the run goes on as after any failure.
+            if isinstance(exc, SagoError):  # e.g. a prompt too large for the model
+                message, kind, lines = exc.message, type(exc).__name__, []
+            else:  # a bug: the traceback's tail goes to STATE.md
+                message, kind = f"internal error: {type(exc).__name__}: {exc}", "internal"
+                lines = "".join(traceback.format_exception(exc)).splitlines()[-20:]
             self.bus.emit(ErrorOccurred(task_id=task.id, message=message, error_type=kind))
-            self.state.record(
-                task.id,
-                task.name,
-                TaskStatus.FAILED,
-                error=message,
-                detail="".join(detail).splitlines()[-20:],
-            )
-            self.cache.invalidate(task.id)
-            outcome = TaskOutcome(task.id, task.name, FAILED, error=message)
-            outcome.detail = "".join(detail).splitlines()[-20:]
+            self._record_failure(task, message, lines)
+            outcome = self._failed_outcome(task, FAILED, message)
+            outcome.detail = lines
             self._finished(task, outcome)
             return outcome, None
+
+    def _failed_outcome(self, task: Task, status: str, message: str) -> TaskOutcome:
+        """A task that ended in an exception, with the tokens and time it did spend."""
+        totals = self.gateway.ledger.for_task(task.id)
+        started = self._started.get(task.id)
+        return TaskOutcome(
+            task.id, task.name, status, error=message, reason=message,
+            attempts=totals.calls, tokens=totals.total_tokens, cost_usd=totals.cost_usd,
+            cached_tokens=totals.cached_tokens,
+            duration_s=time.monotonic() - started if started is not None else 0.0,
+        )  # fmt: skip
+
+    def _record_failure(self, task: Task, message: str, detail: Sequence[str] = ()) -> None:
+        """STATE.md and the cache learn of a failure; a full disk cannot stop the report."""
+        with contextlib.suppress(DiskFull):
+            self.state.record(task.id, task.name, TaskStatus.FAILED, error=message, detail=detail)
+        self.cache.invalidate(task.id)
 
     def _interrupted(self, task: Task, exc: SagoError) -> TaskOutcome:
         """The task was cut short by a provider error, the budget or a cancel."""
         totals = self.gateway.ledger.for_task(task.id)
-        made_calls = totals.calls > 0 or isinstance(exc, LLMError)
+        made_calls = totals.calls > 0 or isinstance(exc, LLMError | DiskFull)
         status = FAILED if made_calls and not isinstance(exc, Cancelled) else NOT_RUN
-        outcome = TaskOutcome(
-            task.id, task.name, status, error=exc.message, reason=exc.message,
-            tokens=totals.total_tokens, cost_usd=totals.cost_usd,
-            cached_tokens=totals.cached_tokens,
-        )  # fmt: skip
+        outcome = self._failed_outcome(task, status, exc.message)
         if status == FAILED:
-            self.state.record(task.id, task.name, TaskStatus.FAILED, error=exc.message)
-            self.cache.invalidate(task.id)
+            self._record_failure(task, exc.message)
         self._finished(task, outcome)
         return outcome
 
     def _run_task(self, task: Task, decision: CacheDecision | None = None) -> TaskOutcome:
         self.cancel.raise_if_cancelled()
+        self._started[task.id] = time.monotonic()
         if self.options.use_cache:
             if decision is None:
                 with self._lock:
@@ -233,16 +264,18 @@ class RunLoop:
         )  # fmt: skip
         self.state.set_context(active_phase=task.phase, current_task=f"{task.id}: {task.name}")
         outcome = self.runner.run(task)
+        outcome.refused = self._take_refusals(task.id)
         if outcome.ok:
             self.cache.store(task, inputs)
-            self.state.record(task.id, task.name, TaskStatus.PASSED)
+            self.state.record(task.id, task.name, TaskStatus.PASSED, refused=outcome.refused)
             if self.options.git_commit:
                 self._commit(task, outcome)
         else:
             self.cache.invalidate(task.id)
             self.state.record(
-                task.id, task.name, TaskStatus.FAILED, error=outcome.error, detail=outcome.detail
-            )
+                task.id, task.name, TaskStatus.FAILED,
+                error=outcome.error, detail=outcome.detail, refused=outcome.refused,
+            )  # fmt: skip
         self._finished(task, outcome)
         return outcome
 

@@ -13,10 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sago_tui.core.atomic import clean_temp_files
 from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
-from sago_tui.core.errors import ExitCode, LLMError, ProjectError, SagoError
-from sago_tui.core.events import ErrorOccurred, WorkflowFinished, WorkflowStarted
+from sago_tui.core.errors import (
+    DiskFull,
+    ExitCode,
+    LLMError,
+    PlanError,
+    ProjectError,
+    SagoError,
+)
+from sago_tui.core.events import ErrorOccurred, WarningIssued, WorkflowFinished, WorkflowStarted
 from sago_tui.core.gateway import CostLedger
 from sago_tui.core.outcome import CACHED, FAILED, NOT_RUN, PASSED, SKIPPED, RunResult
 from sago_tui.core.project import Project
@@ -79,6 +87,8 @@ def run_traced(
 ) -> RunResult:
     """Run ``body`` inside a trace; never raises ``SagoError``."""
     result = RunResult(run_id=new_run_id(), exit_code=ExitCode.OK)
+    # Temp files of writes cut short by kill -9 (the caller holds the project's lock).
+    clean_temp_files(ctx.project.root)
     try:
         writer = open_trace(ctx, result.run_id)
     except ProjectError as exc:  # nothing can be recorded: say why and stop here
@@ -97,12 +107,18 @@ def run_traced(
     except SagoError as exc:
         result.exit_code = exc.exit_code
         result.reason = exc.message
+        if isinstance(exc, PlanError):
+            result.problems = list(exc.problems)
         if not isinstance(exc, LLMError):  # the gateway already reported it
             ctx.bus.emit(ErrorOccurred(message=exc.message, error_type=type(exc).__name__))
     except KeyboardInterrupt:
         ctx.cancel.cancel("interrupted")
         result.exit_code = ExitCode.INTERRUPTED
         result.reason = "interrupted"
+    except Exception as exc:  # a bug: the trace must not record it as a success
+        result.exit_code = ExitCode.TASK_FAILED
+        result.reason = f"internal error: {type(exc).__name__}: {exc}"
+        raise
     finally:
         _finish(ctx, result, start, writer, ledger())
     return result
@@ -119,7 +135,11 @@ def _finish(
     if ledger is not None:
         result.total_tokens = ledger.total.total_tokens
         result.cost_usd = ledger.total.cost_usd
+        result.unpriced_calls = ledger.total.unpriced_calls
         result.cached_tokens = ledger.total.cached_tokens
+    _record_last_run(ctx, result)
+    if writer.failed:
+        ctx.bus.emit(WarningIssued(message=f"the trace is incomplete: {writer.failed}"))
     ctx.bus.emit(
         WorkflowFinished(
             success=result.exit_code == ExitCode.OK,
@@ -139,7 +159,16 @@ def _finish(
     )
     writer.close()
     ctx.bus.unsubscribe(writer)
-    if ctx.project.state_path.is_file():
-        outcome = "passed" if result.exit_code == ExitCode.OK else result.reason or "failed"
-        when = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _record_last_run(ctx: SessionContext, result: RunResult) -> None:
+    """STATE.md's "last run" line; a full disk here fails the run instead of crashing it."""
+    if not ctx.project.state_path.is_file():
+        return
+    outcome = "passed" if result.exit_code == ExitCode.OK else result.reason or "failed"
+    when = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    try:
         ctx.state.set_context(last_run=f"{result.run_id} ({when}, {outcome})")
+    except DiskFull as exc:
+        if result.exit_code == ExitCode.OK:
+            result.exit_code, result.reason = exc.exit_code, exc.message

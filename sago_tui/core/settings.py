@@ -56,6 +56,20 @@ class LLMSettings:
     edit_format: str = "auto"  # auto | whole | diff (DESIGN.md §12)
     replay: Path | None = None
     record: Path | None = None
+    first_token_timeout: float | None = None
+    idle_timeout: float | None = None
+    total_timeout: float | None = None
+    api_key_in_file: bool = False
+
+    @property
+    def first_token_wait(self) -> float:
+        """Streamed answers: seconds to wait for the first chunk (default: ``timeout``)."""
+        return self.first_token_timeout or self.timeout
+
+    @property
+    def idle_wait(self) -> float:
+        """Streamed answers: seconds allowed between two chunks (default: ``timeout``)."""
+        return self.idle_timeout or self.timeout
 
     @property
     def litellm_model(self) -> str:

@@ -33,7 +33,7 @@ from sago_tui.core.state_format import (
     render_state,
 )
 from sago_tui.core.task_status import TaskStatus
-from sago_tui.core.text import one_line
+from sago_tui.core.text import one_line, strip_terminal_codes
 
 __all__ = [
     "MAX_DETAIL_LINES",
@@ -202,8 +202,12 @@ class StateStore:
         *,
         error: str = "",
         detail: Sequence[str] = (),
+        refused: Sequence[str] = (),
     ) -> None:
         """Record ``task_id``'s result, replacing any earlier record of it.
+
+        Terminal escape sequences (colours of a verify tool) are stripped; ``refused``
+        lists the writes the task's answer attempted and was refused (``path (reason)``).
 
         ``error`` is collapsed to one line (category and summary); ``detail`` keeps the
         last :data:`MAX_DETAIL_LINES` lines, e.g. the tail of the verify output, each
@@ -214,7 +218,7 @@ class StateStore:
         lines = [
             _clip(part.rstrip())
             for entry in detail
-            for part in self._redact(str(entry)).splitlines()
+            for part in self._redact(strip_terminal_codes(str(entry))).splitlines()
         ]
         while lines and not lines[0].strip():
             lines.pop(0)
@@ -225,8 +229,9 @@ class StateStore:
             name=one_line(name, 200),
             status=TaskStatus(status),
             timestamp=self._clock().strftime("%Y-%m-%d %H:%M:%S"),
-            error=one_line(self._redact(error), 500),
+            error=one_line(self._redact(strip_terminal_codes(error)), 500),
             detail=lines[-MAX_DETAIL_LINES:],
+            refused=[one_line(self._redact(strip_terminal_codes(r)), 300) for r in refused][:MAX_DETAIL_LINES],
         )
 
         def change(snapshot: StateSnapshot) -> None:

@@ -23,6 +23,7 @@ _RECORD = re.compile(r"^\s*(?:[-*+]\s+)?\[([✓✗⊘xX])\]\s+([^\s:]+):\s*(.*?)
 _STAMP = re.compile(r"^(.*?)\s*\((\d{4}-\d\d-\d\d[^()]*)\)$")
 _NOTE = re.compile(r"^\s+(?:[-*+]\s+)?(Error|Reason|Note):\s*(.*?)\s*$")
 _DETAIL = re.compile(r"^\s+\| ?(.*)$")
+_REFUSED = re.compile(r"^\s+(?:[-*+]\s+)?Refused:\s*(.*?)\s*$")
 _CONTEXT = re.compile(r"^\s*[-*+]\s+\*\*(Active Phase|Current Task|Last Run):\*\*\s*(.*?)\s*$")
 _CONTEXT_FIELDS = {
     "Active Phase": "active_phase",
@@ -50,6 +51,7 @@ class TaskRecord:
     timestamp: str
     error: str = ""
     detail: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # "path (reason)" the task may not write
 
 
 @dataclass
@@ -104,8 +106,10 @@ def _parse_records(lines: list[str], records: dict[str, TaskRecord]) -> list[str
             error = ""
             if not stamp and status is not TaskStatus.PASSED and " — " in name:
                 name, error = name.split(" — ", 1)  # the seed's "[✗] 1.1: name — reason"
-            current = TaskRecord(task_id, name, status, timestamp, error, [])
+            current = TaskRecord(task_id, name, status, timestamp, error, [], [])
             records[task_id] = current
+        elif current is not None and (refused := _REFUSED.match(line)):
+            current.refused.append(refused.group(1))
         elif current is not None and (note := _NOTE.match(line)):
             current = dataclasses.replace(current, error=note.group(2))
             records[current.task_id] = current
@@ -167,6 +171,7 @@ def render_state(snapshot: StateSnapshot) -> str:
         out.append(f"- [{_ICONS[record.status]}] {record.task_id}: {record.name}{stamp}".rstrip())
         if record.error:
             out.append(f"  {_NOTE_LABELS[record.status]}: {record.error}")
+        out += [f"  Refused: {entry}" for entry in record.refused]
         out += [f"    | {line}".rstrip() for line in record.detail]
     out += [*snapshot.progress_extra, ""]
     for heading, body in snapshot.other_sections:

@@ -33,6 +33,7 @@ class TaskRow:
     status: str
     timestamp: str = ""
     error: str = ""
+    refused: tuple[str, ...] = ()  # writes the task's answer attempted and was refused
 
 
 @dataclass
@@ -123,6 +124,11 @@ def project_status(project: Project) -> ProjectStatus:
                 TaskStatus.FAILED: "failed",
                 TaskStatus.SKIPPED: "skipped",
             }[record.status]
-            row.tasks.append(TaskRow(task.id, task.name, state, record.timestamp, record.error))
+            row.tasks.append(
+                TaskRow(
+                    task.id, task.name, state, record.timestamp, record.error,
+                    tuple(record.refused),
+                )
+            )  # fmt: skip
         status.phases.append(row)
     return status

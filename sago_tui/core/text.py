@@ -28,6 +28,20 @@ def one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+# CSI (colours, cursor moves), OSC (titles, links; ended by BEL or ESC \), other ESC
+# sequences, and the remaining C0/C1 controls except tab.
+_TERMINAL_CODES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def strip_terminal_codes(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters (tabs and
+    newlines stay): what a file such as STATE.md should keep of a tool's output."""
+    return _TERMINAL_CODES.sub("", text.replace("\r\n", "\n"))
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

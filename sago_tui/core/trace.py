@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from sago_tui.core.errors import is_disk_full
 from sago_tui.core.events import Event
 from sago_tui.core.project import Project
 from sago_tui.core.secrets import Redactor
@@ -44,6 +45,8 @@ class TraceWriter:
         self._lock = threading.Lock()
         # backslashreplace: a lone surrogate (an undecodable name) becomes the JSON escape
         # "\\udcff" inside its string, instead of an exception in the middle of a run.
+        self.failed = ""
+        """Why the trace stopped being written ("" while it is fine), e.g. a full disk."""
         self._files: list[IO[str]] = [
             self.path.open("a", encoding="utf-8", errors="backslashreplace"),
             self.latest_path.open("w", encoding="utf-8", errors="backslashreplace"),
@@ -54,16 +57,33 @@ class TraceWriter:
             return
         line = self._redactor.json_line(event.to_record()) + "\n"
         with self._lock:
-            for handle in self._files:
-                if not handle.closed:
-                    handle.write(line)
-                    handle.flush()
+            if self.failed:
+                return
+            try:
+                for handle in self._files:
+                    if not handle.closed:
+                        handle.write(line)
+                        handle.flush()
+            except OSError as exc:
+                # A full disk must not stop the run (nor raise in every emitting thread):
+                # the trace stops here and the run reports it incomplete.
+                reason = "disk full" if is_disk_full(exc) else (exc.strerror or str(exc))
+                self.failed = f"{reason} while writing {exc.filename or self.path}"
+                self._close_quietly()
 
     def close(self) -> None:
         """Close both files; later events are dropped."""
         with self._lock:
-            for handle in self._files:
+            self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        for handle in self._files:
+            try:
                 handle.close()
+            except OSError as exc:  # the buffered tail could not be written
+                if not self.failed:
+                    reason = "disk full" if is_disk_full(exc) else (exc.strerror or str(exc))
+                    self.failed = f"{reason} while writing {self.path}"
 
 
 def _prune_old_runs(traces_dir: Path, keep: int) -> None:

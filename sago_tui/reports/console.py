@@ -66,10 +66,13 @@ def summary_line(result: RunResult, *, count_unreached: bool = False) -> str:
         counts["not_run"] += sum(1 for t in result.plan.tasks if t.id not in result.outcomes)
     parts = [f"{counts[status]} {label}" for status, label in _LABELS.items() if counts[status]]
     counts_text = ", ".join(parts) or "no tasks"
+    cost = money(result.cost_usd)
+    if result.unpriced_calls:  # never "$0.0000" for a model the price table lacks
+        cost = "price unknown" if not result.cost_usd else f"{cost} + price unknown"
     cached = f" ({tokens(result.cached_tokens)} cached)" if result.cached_tokens else ""
     return (
         f"{counts_text} · {tokens(result.total_tokens)} tokens{cached} · "
-        f"{money(result.cost_usd)} · {result.duration_s:.1f}s"
+        f"{cost} · {result.duration_s:.1f}s"
     )
 
 
@@ -100,6 +103,9 @@ def print_summary(console: Console, result: RunResult, verbosity: int = NORMAL) 
         for line in fold(f"trace: {result.trace_path}", width, "", "  "):
             console.print(Text(line), soft_wrap=True)
     if result.exit_code != 0 and result.reason:
-        text = f"result: {flat(result.reason)} (exit {int(result.exit_code)})"
+        shown = next((o.task_id for o in result.outcomes.values() if o.error == result.reason), "")
+        # A reason already on a task's ✗ line is not printed a second time.
+        why = f"stopped by the error of task {shown} above" if shown else flat(result.reason)
+        text = f"result: {why} (exit {int(result.exit_code)})"
         for line in fold(text, width, "", "  "):
             console.print(Text(line, style="bold red"), soft_wrap=True)

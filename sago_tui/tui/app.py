@@ -164,6 +164,8 @@ class SagoApp(AppActions, App[int]):
         self.cost_table.max_cost = self.settings.run.max_cost
         self.header.show_phase(self.phase)
         self.project_ctl.reload()
+        if self.config.read_only:  # another process writes the project: view only
+            self.say("", "hint")
         if self.config.preload_llm and self.settings.llm.replay is None:
             # The model's client takes seconds to import: start after the first frame, so
             # it overlaps reading the project and the user's review instead of the first call.
@@ -231,7 +233,9 @@ class SagoApp(AppActions, App[int]):
         return targets.get(tab)
 
     def say(self, text: str, level: str = "hint") -> None:
-        """Show ``text`` on the status line."""
+        """Show ``text`` on the status line (read-only: the reason replaces every hint)."""
+        if self.config.read_only and level == "hint":
+            text, level = f"Read-only: {self.config.read_only}.", "warning"
         self.status_line.say(text, level)
 
     def show_tab(self, name: str) -> None:

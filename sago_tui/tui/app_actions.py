@@ -41,7 +41,7 @@ class AppActions:
             failed=bool(session.failed_ids()),
             initialized=self._app.snapshot.initialized,
             tab=self._app.tabs.active if self._app.tabs.is_mounted else "",
-            replay=app.replay_mode,
+            replay=app.replay_mode or bool(app.config.read_only),
             has_trace=app.replay_mode or app.snapshot.has_trace,
         )
 

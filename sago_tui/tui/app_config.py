@@ -16,6 +16,7 @@ class AppConfig:
     ``clock`` drives the header's elapsed time and ``event_clock`` stamps engine events
     (both injectable so snapshots are stable); ``flags`` are the command-line settings,
     re-applied when settings are reloaded after the settings screen saves sago.toml.
+    ``read_only`` set: the app only views the project, like a replay.
     """
 
     clock: Callable[[], float] = time.monotonic
@@ -26,6 +27,8 @@ class AppConfig:
     tune_gc: bool = True
     preload_llm: bool = False  # the real app: import litellm in the background after frame 1
     flags: dict[str, object] = field(default_factory=dict)
+    read_only: str = ""
+    """Why the app may not write (another process holds the project's lock); "" = it may."""
 
 
 def availability(action: str, parameters: tuple[object, ...] = (), *, busy: bool,

@@ -49,6 +49,7 @@ def test_list_shows_every_run(project: Path, capsys: pytest.CaptureFixture[str])
 
 def test_html_exports_the_latest_run(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = project / "out" / "run.html"
+    out.parent.mkdir()  # a missing folder is refused (test_trace_html_path.py)
     assert main(["trace", "--path", str(project), "--html", str(out)]) == 0
     assert "run.html" in capsys.readouterr().out
     records = embedded_records(out)

@@ -176,12 +176,13 @@ def test_slow_answer_times_out_and_is_retried(llm_server: FakeLLMServer) -> None
     assert time.monotonic() - started < 3
 
 
-def test_trickling_stream_is_bounded_by_the_whole_call_timeout(llm_server: FakeLLMServer) -> None:
-    # Each chunk arrives well within a read timeout; only a whole-call deadline stops it.
+def test_trickling_stream_is_bounded_by_the_total_cap(llm_server: FakeLLMServer) -> None:
+    # Each chunk arrives well within the idle timeout; only the optional total cap stops it
+    # (LLM_TIMEOUT no longer cuts a streamed answer that keeps coming).
     llm_server.enqueue(Reply(content="x" * 200, chunk_chars=1, chunk_delay=0.05))
     started = time.monotonic()
-    error = fail(llm_server, timeout=0.6, retries=0)
-    assert error.kind == "timeout"
+    error = fail(llm_server, timeout=30.0, total_timeout=0.6, retries=0)
+    assert error.kind == "timeout" and "total cap" in error.message
     assert time.monotonic() - started < 3
 
 

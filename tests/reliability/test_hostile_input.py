@@ -92,6 +92,10 @@ BROKEN_PLANS: dict[str, tuple[str | bytes, str]] = {
         "UTF-8",
     ),
     "NUL bytes": (xml_plan(f"<phase name='P'>{task_xml('1.1')}</phase>").replace("<", "\x00<"), ""),
+    "NUL byte in a closing tag": (
+        xml_plan(f"<phase name='P'>{task_xml('1.1')}</phase>").replace("</name>", "</name\x00>"),
+        "a NUL byte (\\0) inside a tag",
+    ),
     "name with a line separator": (
         xml_plan(
             "<phase name='P'>" + task_xml("1.1", name="a\u2028b") + task_xml("1.1") + "</phase>"

@@ -221,7 +221,7 @@ def test_malformed_dotenv_line(root: Path, user_file: Path, bad_line: str) -> No
 
 
 def test_secret_values_are_never_echoed_in_errors(root: Path, user_file: Path) -> None:
-    write(root / "sago.toml", "[llm]\napi_key = 12345\n")
+    write(root / "sago.toml", "[llm]\napi_key = 12345\napi_key_in_file = true\n")
     message = config_error(root, user_file)
     assert message == "sago.toml:2: [llm] api_key: expected a non-empty string, got <hidden>"
 
@@ -333,13 +333,29 @@ def test_no_key_anywhere(root: Path, user_file: Path) -> None:
     assert settings.sources["llm.api_key"] == "default"
 
 
-def test_api_key_in_toml_is_used_with_warning(root: Path, user_file: Path) -> None:
-    write(root / "sago.toml", '[llm]\napi_key = "sk-in-toml"\n')
+def test_api_key_in_sago_toml_is_refused(root: Path, user_file: Path) -> None:
+    write(root / "sago.toml", '[llm]\nmodel = "gpt-4o"\napi_key = "sk-in-toml"\n')
+    message = config_error(root, user_file)
+    assert message.startswith(
+        "sago.toml:3: [llm] api_key: API keys belong in .env or the environment"
+    )
+    assert "api_key_in_file = true" in message and "sk-in-toml" not in message
+
+
+def test_api_key_in_sago_toml_allowed_on_purpose(root: Path, user_file: Path) -> None:
+    write(root / "sago.toml", '[llm]\napi_key = "sk-in-toml"\napi_key_in_file = true\n')
     settings = load(root, user_file)
     assert settings.llm.api_key == Secret("sk-in-toml")
+    assert settings.warnings == ()
+
+
+def test_api_key_in_the_user_config_only_warns(root: Path, user_file: Path) -> None:
+    write(user_file, '[llm]\napi_key = "sk-user"\n')
+    settings = load(root, user_file)
+    assert settings.llm.api_key == Secret("sk-user")
     assert len(settings.warnings) == 1
     assert settings.warnings[0].startswith(
-        "sago.toml: [llm] api_key: API keys belong in .env or the environment"
+        f"{user_file}: [llm] api_key: API keys belong in .env or the environment"
     )
 
 
@@ -360,11 +376,41 @@ def test_unknown_keys_warn(root: Path, user_file: Path) -> None:
     settings = load(root, user_file)
     assert settings.run.parallel == 1
     assert settings.warnings == (
-        "sago.toml: unknown key verbose (ignored)",
-        "sago.toml: unknown key [run] paralel (ignored)",
-        "sago.toml: unknown table [colors] (ignored)",
-        f"{user_file}: unknown key [llm] modle (ignored)",
+        "sago.toml:1: unknown key verbose (ignored)",
+        "sago.toml:3: unknown key [run] paralel (did you mean parallel?)",
+        "sago.toml:4: unknown table [colors] (ignored)",
+        f"{user_file}:2: unknown key [llm] modle (did you mean model?)",
     )
+
+
+def test_unknown_keys_suggest_the_right_table(root: Path, user_file: Path) -> None:
+    write(root / "sago.toml", "parallel = 2\n\n[rnu]\nparallel = 3\n")
+    settings = load(root, user_file)
+    assert settings.warnings == (
+        "sago.toml:1: unknown key parallel (did you mean [run] parallel?)",
+        "sago.toml:3: unknown table [rnu] (did you mean [run]?)",
+    )
+
+
+@pytest.mark.parametrize("where", ["toml", "dotenv", "flag"])
+def test_a_five_thousand_digit_integer_is_a_one_line_error(
+    root: Path, user_file: Path, where: str
+) -> None:
+    huge = "9" * 5000
+    if where == "toml":
+        write(root / "sago.toml", f"[run]\nparallel = {huge}\n")
+        expected = "sago.toml: invalid TOML: a number is too long"
+    elif where == "dotenv":
+        write(root / ".env", f"MAX_CONCURRENT_TASKS={huge}\n")
+        expected = ".env:1: MAX_CONCURRENT_TASKS: expected an integer ≥ 1, got "
+    else:
+        expected = "--parallel: expected an integer ≥ 1, got "
+    flags = {"run.parallel": huge} if where == "flag" else None
+    with pytest.raises(ConfigError) as raised:
+        load_settings(root, flags=flags, environ={}, user_config=user_file)
+    message = raised.value.message
+    assert message.startswith(expected)
+    assert len(message) < 200 and "\n" not in message
 
 
 def test_table_that_is_not_a_table(root: Path, user_file: Path) -> None:
@@ -501,7 +547,7 @@ def test_save_preserves_comments_and_unrelated_keys(root: Path, user_file: Path)
     assert settings.run.max_cost == 2.5
     assert settings.run.use_cache is True  # removed: back to the default
     assert settings.log_level == "DEBUG"
-    assert settings.warnings == ("sago.toml: unknown table [team] (ignored)",)
+    assert settings.warnings == ("sago.toml:13: unknown table [team] (ignored)",)
 
 
 def test_save_creates_file_and_tables(root: Path, user_file: Path) -> None:

@@ -25,6 +25,8 @@ HEADLESS_SILENT = {
     "llm_request": "the finished llm_call has the numbers",
     "llm_delta": "streamed text is never printed",
     "requirements": "the run's summary prints requirement progress and the boxes it ticked",
+    "error": "said once: on the task's ✗ line, or by the result line and stderr",
+    "budget_stop": "the task's 'not run: budget reached …' line says it, with the amounts",
 }
 
 
