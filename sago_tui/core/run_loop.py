@@ -86,9 +86,11 @@ class RunLoop:
     def execute(self, include: Collection[str], result: RunResult) -> SagoError | None:
         """Run the ``include`` tasks; returns the error that stopped the run, if any."""
         with self.state.coalesced(STATE_WRITE_INTERVAL):
-            return self._execute(include, result)
+            return self._execute_noting_refusals(include, result)
 
-    def _execute(self, include: Collection[str], result: RunResult) -> SagoError | None:
+    def _execute_noting_refusals(
+        self, include: Collection[str], result: RunResult
+    ) -> SagoError | None:
         scheduler = Scheduler(self.plan, include)
         parallel = max(1, self.options.parallel)
         self.bus.subscribe(self._note_refusal)

@@ -231,7 +231,9 @@ class StateStore:
             timestamp=self._clock().strftime("%Y-%m-%d %H:%M:%S"),
             error=one_line(self._redact(strip_terminal_codes(error)), 500),
             detail=lines[-MAX_DETAIL_LINES:],
-            refused=[one_line(self._redact(strip_terminal_codes(r)), 300) for r in refused][:MAX_DETAIL_LINES],
+            refused=[one_line(self._redact(strip_terminal_codes(r)), 300) for r in refused][
+                :MAX_DETAIL_LINES
+            ],
         )
 
         def change(snapshot: StateSnapshot) -> None:
