@@ -143,7 +143,19 @@ def plan_messages(
     elif feedback:
         parts.append(f"# Reviewer notes\n\n{feedback}")
     parts.append("Write PLAN.md now.")
-    messages: list[tuple[str, str]] = [("system", PLANNER_SYSTEM), ("user", "\n\n".join(parts))]
+    return planner_messages("\n\n".join(parts), problems, rejected_answer)
+
+
+def planner_messages(
+    user: str,
+    problems: Sequence[str] = (),
+    rejected_answer: str | None = None,
+    *,
+    retry_hint: str = "",
+) -> Messages:
+    """The planner's system text and ``user``; with ``problems``, the rejected answer and
+    a request for the complete corrected PLAN.md (the one corrective retry)."""
+    messages: list[tuple[str, str]] = [("system", PLANNER_SYSTEM), ("user", user)]
     if problems:
         listing = "\n".join(f"- {p}" for p in problems)
         messages.append(("assistant", rejected_answer or ""))
@@ -151,7 +163,7 @@ def plan_messages(
             (
                 "user",
                 f"That PLAN.md cannot be used:\n{listing}\n\n"
-                "Answer with the complete corrected PLAN.md.",
+                f"Answer with the complete corrected PLAN.md{retry_hint}.",
             )
         )
     return tuple(messages)

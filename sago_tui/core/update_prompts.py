@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sago_tui.core.plan import Plan
-from sago_tui.core.prompts import PLANNER_SYSTEM, Messages
+from sago_tui.core.prompts import Messages, planner_messages
 
 UPDATE_RULES = """# How to update the plan
 
@@ -49,15 +49,6 @@ def update_messages(
             "Write the updated PLAN.md now.",
         )
     )
-    messages: list[tuple[str, str]] = [("system", PLANNER_SYSTEM), ("user", user)]
-    if problems:
-        listing = "\n".join(f"- {p}" for p in problems)
-        messages.append(("assistant", rejected_answer or ""))
-        messages.append(
-            (
-                "user",
-                f"That PLAN.md cannot be used:\n{listing}\n\n"
-                'Answer with the complete corrected PLAN.md (`<keep id="…"/>` still allowed).',
-            )
-        )
-    return tuple(messages)
+    return planner_messages(
+        user, problems, rejected_answer, retry_hint=' (`<keep id="…"/>` still allowed)'
+    )
