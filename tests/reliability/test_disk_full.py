@@ -101,12 +101,13 @@ def test_disk_full_stops_the_run_in_process(
     real_write = atomic._write
     full = {"now": False}
 
-    def write(path: Path, data: bytes) -> None:
+    def write(path: Path, data: bytes) -> os.stat_result:
         if full["now"]:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real_write(path, data)
+        written = real_write(path, data)
         if path.name == "f1.py":
             full["now"] = True
+        return written
 
     monkeypatch.setattr(atomic, "_write", write)
     run = run_in_process(project, llm_server)
