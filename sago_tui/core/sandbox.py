@@ -18,6 +18,7 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -99,6 +100,8 @@ class Sandbox:
         if self.network:
             args.append("--share-net")
         args += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+        for folder in toolchains_under_tmp():
+            args += ["--ro-bind", folder, folder]
         args += ["--bind", str(root), str(root)]
         for path in hidden_paths(root, self.home, self.hide):
             if path.is_dir():
@@ -110,6 +113,21 @@ class Sandbox:
         args += ["--setenv", "TMPDIR", "/tmp", "--setenv", "XDG_CACHE_HOME", "/tmp/.cache"]
         args += ["--chdir", str(root), "--", *argv]
         return args
+
+
+def toolchains_under_tmp(search_path: str | None = None) -> list[str]:
+    """The running Python's environment and the ``PATH`` folders that live under ``/tmp``
+    (a virtualenv or a CI checkout there), outermost first: the private ``/tmp`` would
+    otherwise hide the interpreter and tools a verify command calls."""
+    path = os.environ.get("PATH", "") if search_path is None else search_path
+    found = {sys.prefix, sys.exec_prefix, sys.base_prefix, *path.split(os.pathsep)}
+    real = sorted({os.path.realpath(f) for f in found if f}, key=lambda f: (f.count(os.sep), f))
+    kept: list[str] = []
+    for folder in real:
+        inside = folder.startswith("/tmp/") and os.path.isdir(folder)
+        if inside and not any(folder.startswith(k + os.sep) for k in kept):
+            kept.append(folder)
+    return kept
 
 
 def resolve_sandbox(

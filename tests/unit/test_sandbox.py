@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sago_tui.core.sandbox import SANDBOX_OFF_LABEL, Sandbox, probe_bwrap, resolve_sandbox
+from sago_tui.core.sandbox import (
+    SANDBOX_OFF_LABEL,
+    Sandbox,
+    probe_bwrap,
+    resolve_sandbox,
+    toolchains_under_tmp,
+)
 from sago_tui.core.secret_paths import SOCKETS, is_env_file_name
 
 
@@ -110,7 +117,8 @@ def test_command_line_hides_secrets_and_binds_the_project(
     assert pairs(argv, "--chdir") == [str(real)]
     # The private /tmp comes before the project bind, or a project under /tmp would vanish.
     assert argv.index("--tmpfs") < argv.index("--bind")
-    assert set(pairs(argv, "--ro-bind")) == {"/", "/dev/null"}
+    # A Python or PATH folder under /tmp (a CI checkout there) stays visible, read-only.
+    assert set(pairs(argv, "--ro-bind")) == {"/", "/dev/null", *toolchains_under_tmp()}
     hidden = {
         argv[i + 2] for i in range(len(argv) - 2) if argv[i : i + 2] == ["--ro-bind", "/dev/null"]
     } - {str(Path(os.path.realpath(sock))) for sock in SOCKETS}  # the machine's docker.sock
@@ -152,3 +160,22 @@ def test_runtime_dir_sockets_are_hidden(
     sandbox = Sandbox(mode="on", active=True, bwrap="bwrap", home=home)
     argv = sandbox.wrap(["true"], tmp_path)
     assert str(runtime) in pairs(argv, "--tmpfs")
+
+
+def test_toolchains_under_tmp_stay_visible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (tmp_path / "tools").mkdir()
+    monkeypatch.setattr(sys, "prefix", str(venv))
+    search = os.pathsep.join([str(venv / "bin"), str(tmp_path / "tools"), "/usr/bin", ""])
+    found = toolchains_under_tmp(search)
+    real = os.path.realpath(tmp_path)
+    if not real.startswith("/tmp/"):
+        assert found == [] or all(f.startswith("/tmp/") for f in found)
+        return
+    # The venv's bin is inside the venv: binding the venv is enough; /usr/bin is visible.
+    assert os.path.join(real, "venv") in found and os.path.join(real, "tools") in found
+    assert os.path.join(real, "venv", "bin") not in found and "/usr/bin" not in found
+    sandbox = Sandbox(mode="on", active=True, bwrap="bwrap", home=Path("/nonexistent"))
+    argv = sandbox.wrap(["true"], Path("/var"))
+    assert argv.index("--tmpfs") < argv.index(os.path.join(real, "venv"))
