@@ -21,13 +21,14 @@ from typing import Any
 
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.errors import Cancelled, LLMError
+from sago_tui.core.litellm_setup import configure
 from sago_tui.core.llm_clock import AttemptClock
 from sago_tui.core.llm_errors import backoff_delay, classify, final_error
 from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse, RetryCallback
 from sago_tui.core.pricing import cost_of
 from sago_tui.core.prompt_cache import needs_cache_control, with_breakpoint
 from sago_tui.core.settings import LLMSettings
-from sago_tui.core.tokens import count_tokens
+from sago_tui.core.tokens import count_tokens, load_in_background
 
 _POLL_S = 0.1  # how often a waiting caller looks at the cancel token
 _import_lock = threading.Lock()
@@ -47,23 +48,7 @@ def _load_litellm() -> Any:
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
             import litellm
 
-            litellm.suppress_debug_info = True  # else a "Give Feedback" banner hits stdout
-            litellm.telemetry = False
-            litellm.drop_params = True  # a provider that lacks a param ignores it
-            litellm.turn_off_message_logging = True  # prompts stay out of its logs
-            # We count tokens ourselves (core/tokens.py) and take usage from the provider;
-            # litellm's own counting loads two tiktoken encodings on the first call
-            # (seconds on a busy machine) and tokenizes every prompt and answer again.
-            litellm.disable_token_counter = True
-            litellm.success_callback = []
-            litellm.failure_callback = []
-            litellm.callbacks = []
-            # With no callbacks its per-stream success logging only costs: a thread and a
-            # fresh asyncio loop per call, competing with the run for the CPU.
-            litellm.disable_streaming_logging = True
-            # Its stderr handler would scribble over the TUI; errors reach us as exceptions.
-            for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm"):
-                logging.getLogger(name).setLevel(logging.CRITICAL)
+            configure(litellm)
             _litellm = litellm
             _loaded.set()
         return _litellm
@@ -333,6 +318,9 @@ class LiteLLMClient:
                 try:
                     kind, payload = out.get(timeout=min(_POLL_S, remaining))
                 except queue.Empty:
+                    # The request is out and the model is thinking: a moment when loading
+                    # the tokenizer (for exact estimates of later calls) delays nothing.
+                    load_in_background(self.model)
                     continue
                 if kind in ("delta", "beat"):
                     clock.received(payload)

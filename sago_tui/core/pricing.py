@@ -9,14 +9,16 @@ price (``None``): callers print "price unknown" instead of guessing.
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 PRICE_TABLE_NAME = "model_prices_and_context_window_backup.json"
+_load_lock = threading.Lock()
+_prices: dict[str, ModelPrice] | None = None  # the table, once read
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,22 @@ def _as_cost(value: Any) -> float | None:
     return None
 
 
-@functools.cache
 def load_prices() -> dict[str, ModelPrice]:
     """Every priced model of the bundled table, keyed as in the table (loaded once).
 
     Entries without both an input and an output cost per token are skipped. A missing
     or unreadable table yields an empty mapping, so every model is "price unknown".
+    Thread-safe: parallel tasks asking at once share one load instead of each paying it.
     """
+    global _prices
+    if _prices is None:
+        with _load_lock:
+            if _prices is None:
+                _prices = _read_table()
+    return _prices
+
+
+def _read_table() -> dict[str, ModelPrice]:
     path = price_table_path()
     if path is None:
         return {}

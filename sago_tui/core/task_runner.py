@@ -23,6 +23,7 @@ from sago_tui.core.classify import (
 )
 from sago_tui.core.compression import compress_sections, compression_event
 from sago_tui.core.context import READER, ProjectContext, TaskContext, build_task_context
+from sago_tui.core.context_window import context_window
 from sago_tui.core.errors import Cancelled
 from sago_tui.core.estimate import call_cost, expected_output_tokens
 from sago_tui.core.events import FileRefused, FixAttempted, VerifyRan
@@ -38,7 +39,7 @@ from sago_tui.core.sandbox import Sandbox
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.settings import RunOptions
 from sago_tui.core.text import preview, tail_lines
-from sago_tui.core.tokens import count_tokens
+from sago_tui.core.tokens import count_tokens, count_tokens_nowait
 from sago_tui.core.verify import VerifyResult, run_verify
 
 DETAIL_LINES = 20
@@ -171,7 +172,7 @@ class TaskRunner:
         self, task: Task, messages: Messages, purpose: str, attempt: int, agent: str
     ) -> tuple[LLMResponse, float | None]:
         model = self.gateway.model
-        prompt_tokens = sum(count_tokens(content, model) for _, content in messages)
+        prompt_tokens = self._prompt_tokens(messages, model)
         output_tokens = expected_output_tokens(self.project.root, task, self.edit_format)
         estimate = call_cost(model, prompt_tokens, output_tokens)
         # Everything before the task's own message is the run's shared prefix (§13); a
@@ -186,6 +187,17 @@ class TaskRunner:
             request, agent=agent, prompt_tokens=prompt_tokens, estimate_usd=estimate
         )
         return response, estimate
+
+    @staticmethod
+    def _prompt_tokens(messages: Messages, model: str) -> int:
+        """The prompt's size for the estimate and the context-window check: counted
+        exactly once the tokenizer has loaded; before that, approximated, unless the
+        approximation comes near the window (where it could be short of the truth)."""
+        tokens = sum(count_tokens_nowait(content, model) for _, content in messages)
+        window = context_window(model)
+        if window is not None and tokens > window // 2:
+            tokens = sum(count_tokens(content, model) for _, content in messages)
+        return tokens
 
     def _apply(
         self,

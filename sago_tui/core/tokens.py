@@ -48,6 +48,8 @@ _memo: OrderedDict[tuple[str, int, bytes], int] = OrderedDict()
 _memo_lock = threading.Lock()
 _encoders: dict[str, Encoding | None] = {}
 _load_lock = threading.Lock()
+_background: set[str] = set()  # encodings whose background load has been started
+_background_lock = threading.Lock()
 
 
 def tokenizer_name(model: str) -> str | None:
@@ -96,6 +98,35 @@ def count_tokens(text: str, model: str) -> int:
         if len(_memo) > _MEMO_SIZE:
             _memo.popitem(last=False)
     return count
+
+
+def count_tokens_nowait(text: str, model: str) -> int:
+    """:func:`count_tokens`, but the approximation while the model's tokenizer is not loaded.
+
+    Loading an encoding holds the interpreter for ~0.3 s (its tables are parsed in one
+    call that never yields), which at the start of a run would hold back every first
+    request; a pre-call estimate does not need to wait for it (see
+    :func:`load_in_background`).
+    """
+    name = tokenizer_name(model)
+    if name is not None and name not in _encoders:
+        return approximate_tokens(text)
+    return count_tokens(text, model)
+
+
+def load_in_background(model: str) -> None:
+    """Load ``model``'s tokenizer in a daemon thread, once (a no-op when loaded or unknown).
+
+    Meant for a moment when the process waits anyway, e.g. on the model's answer.
+    """
+    name = tokenizer_name(model)
+    if name is None or name in _encoders:
+        return
+    with _background_lock:
+        if name in _background:
+            return
+        _background.add(name)
+    threading.Thread(target=_encoder, args=(name,), name="sago-tokenizer", daemon=True).start()
 
 
 def _exact(encoding: Encoding, text: str) -> int:

@@ -187,9 +187,13 @@ def run_verify(
     marker = new_marker()
     child_env = {**(scrubbed_env() if env is None else env), MARKER: marker}
     if sandbox is not None and sandbox.active:
-        argv = sandbox.wrap(["/bin/sh", "-c", command], cwd)  # bwrap's --die-with-parent
+        argv = sandbox.wrap(["/bin/sh", "-c", command], cwd)
+        # bwrap's --die-with-parent already ties the sandbox to sago-tui's life; without
+        # a pre-exec function Python starts bwrap with vfork, not a fork of this process.
+        preexec = None
     else:
         argv = guarded_argv(command)  # the watcher takes the rest of the group along
+        preexec = death_signal_preexec(signal.SIGKILL)
     try:
         proc = subprocess.Popen(
             argv,
@@ -199,7 +203,7 @@ def run_verify(
             stderr=subprocess.PIPE,
             env=child_env,
             start_new_session=True,
-            preexec_fn=death_signal_preexec(signal.SIGKILL),
+            preexec_fn=preexec,
         )
     except OSError as error:
         return _failed(command, f"could not start verify command in {cwd}: {error}\n")

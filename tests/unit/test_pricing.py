@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -88,13 +90,35 @@ def test_unknown_model_has_no_price() -> None:
 @pytest.fixture
 def no_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(pricing, "price_table_path", lambda: None)
-    pricing.load_prices.cache_clear()
+    monkeypatch.setattr(pricing, "_prices", None)  # restored after the test
     yield
-    pricing.load_prices.cache_clear()
 
 
 def test_missing_table_means_every_price_is_unknown(no_table: None) -> None:
     assert price_for("gpt-4o") is None
+
+
+def test_parallel_tasks_asking_at_once_read_the_table_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pricing, "_prices", None)
+    reads: list[int] = []
+    real = pricing._read_table
+    gate = threading.Barrier(8)
+
+    def counted() -> dict[str, ModelPrice]:
+        reads.append(1)
+        return real()
+
+    def ask() -> ModelPrice | None:
+        gate.wait()  # all eight ask before any read can finish
+        return price_for("gpt-4o")
+
+    monkeypatch.setattr(pricing, "_read_table", counted)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: ask(), range(8)))
+    assert len(reads) == 1
+    assert answers[0] is not None and all(a is answers[0] for a in answers)
 
 
 def test_pricing_does_not_import_litellm() -> None:

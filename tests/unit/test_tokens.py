@@ -194,3 +194,30 @@ def test_a_user_cache_dir_is_respected(tmp_path: Path) -> None:
     # o200k is in the user's folder: exact; cl100k is not: approximate, no download.
     assert counts == "2 3"
     assert cache_dir == str(tmp_path)
+
+
+def test_nowait_counts_approximate_until_the_background_load_is_done() -> None:
+    proc = _run(
+        """
+        import sys, threading
+        from sago_tui.core import tokens
+        text = "def double(value: int) -> int:\\n    return 2 * value\\n" * 20
+        before = tokens.count_tokens_nowait(text, "gpt-4o")
+        assert "tiktoken" not in sys.modules, "a pre-call estimate must not load tiktoken"
+        assert before == tokens.approximate_tokens(text), before
+        tokens.load_in_background("gpt-4o")
+        tokens.load_in_background("openai/gpt-4o")  # the same encoding: one load
+        loaders = [t for t in threading.enumerate() if t.name == "sago-tokenizer"]
+        assert len(loaders) == 1, loaders
+        loaders[0].join(60)
+        after = tokens.count_tokens_nowait(text, "gpt-4o")
+        import tiktoken
+        assert after == len(tiktoken.get_encoding("o200k_base").encode_ordinary(text))
+        assert after != before
+        tokens.load_in_background("claude-3-5-sonnet")  # no known encoding: nothing to load
+        assert not [t for t in threading.enumerate() if t.name == "sago-tokenizer"]
+        print("ok")
+        """,
+        _clean_env(),
+    )
+    assert proc.stdout.strip() == "ok", proc.stderr
