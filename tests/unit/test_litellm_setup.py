@@ -68,3 +68,37 @@ def test_a_first_completion_skips_the_proxy_types_but_file_ids_still_map() -> No
         cwd=Path(__file__).resolve().parents[2],
     )
     assert proc.stdout.strip().endswith("ok"), proc.stderr[-2000:]
+
+
+def test_the_import_pauses_garbage_collection_and_restores_it() -> None:
+    script = """
+        import gc
+        from sago_tui.core import llm
+        import builtins
+        seen = []
+        original = builtins.__import__
+        def spy(name, *args, **kwargs):
+            if name == "litellm":
+                seen.append(gc.isenabled())
+            return original(name, *args, **kwargs)
+        builtins.__import__ = spy
+        llm._load_litellm()
+        builtins.__import__ = original
+        assert seen and not seen[0], seen  # collections were off while litellm loaded
+        assert gc.isenabled()  # and are back on
+        assert gc.get_freeze_count() > 10_000  # its objects are out of later collections
+        gc.disable()
+        with llm.gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had turned it off keeps it off
+        print("ok")
+    """
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.stdout.strip().endswith("ok"), proc.stderr[-2000:]
