@@ -15,6 +15,9 @@ from textual.widget import Widget
 from textual.widgets import TabbedContent
 from textual.widgets._tabbed_content import ContentTabs
 
+REFRESH_RETRIES = 5
+"""Refreshes a newly shown pane gets to show its main widget before focus waits for events."""
+
 FocusTarget = Callable[[str], Widget | None]
 """The main widget of a tab (by pane id), or None when it has none to focus now."""
 
@@ -34,20 +37,30 @@ class AppTabs(TabbedContent):
 
     def focus_main(self) -> None:
         """Focus the active tab's main widget (the tab bar when it has none right now)."""
-        target = self.focus_target(self.active)
-        self._fell_back = target is None or not target.focusable or not self._shown(target)
-        if self._fell_back or target is None:
-            target = self.query_one(ContentTabs)  # never leave focus in a hidden pane
-            # A pane may show its widget as it appears (the Cost table builds its rows
-            # when shown): try again once that has happened.
-            self.call_after_refresh(self.retry_focus)
-        self.screen.set_focus(target)
+        self._focus(REFRESH_RETRIES)
 
     def retry_focus(self) -> None:
         """The tab's widget may be shown now (the first plan, the first Log line): if the
         tab bar holds focus only for want of it, hand focus over."""
+        self._focus_again(0)
+
+    def _focus(self, retries: int) -> None:
+        target = self.focus_target(self.active)
+        self._fell_back = target is None or not target.focusable or not self._shown(target)
+        if self._fell_back or target is None:
+            target = self.query_one(ContentTabs)  # never leave focus in a hidden pane
+            if retries:
+                # A pane may show its widget as it appears (the Cost table builds its
+                # rows when shown): try again after the next refreshes. Not after every
+                # one: that would keep the event loop busy for as long as the widget
+                # stays hidden (a whole plan generation, starving the LLM client's
+                # import); later chances come with events and loads (retry_focus).
+                self.call_after_refresh(self._focus_again, retries - 1)
+        self.screen.set_focus(target)
+
+    def _focus_again(self, retries: int) -> None:
         if self._fell_back and self.screen.focused is self.query_one(ContentTabs):
-            self.focus_main()
+            self._focus(retries)
         else:
             self._fell_back = False
 
