@@ -42,7 +42,10 @@ def test_every_benchmark_runs_and_produces_numbers() -> None:
             if figure.measured is None:  # allowed only for a TUI that is not there yet
                 assert figure.note.startswith("not measured yet: TUI not present"), figure
                 continue
-            assert math.isfinite(figure.measured) and figure.measured >= 0, figure
+            assert math.isfinite(figure.measured), figure
+            # A difference (first request minus the bare import) may be negative: the
+            # run imports litellm faster than a bare import does.
+            assert figure.measured >= 0 or "minus" in figure.name, figure
             assert figure.samples and figure.target is not None
             assert figure.verdict in ("pass", "FAIL", "noisy")
     # The engine never called the LLM for a cached re-run or a dry run.

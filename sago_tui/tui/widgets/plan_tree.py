@@ -39,6 +39,17 @@ class PlanTree(Tree[str]):
         self.guide_depth = 3
         self._task_nodes: dict[str, TreeNode[str]] = {}
 
+    def notify_style_update(self) -> None:
+        """Redraw the lines in their new colours without a layout.
+
+        Tree's own version re-lays out the whole screen after any style change, focus
+        moving in or out included, so each tab switch of a busy run paid a second layout.
+        A style change that affects size is laid out by Textual itself.
+        """
+        super(Tree, self).notify_style_update()
+        self._clear_line_cache()
+        self.refresh()
+
     def show_plan(self) -> None:
         """Rebuild the tree from the session's plan, keeping the cursor on the same task."""
         keep = self.selected_task_id
