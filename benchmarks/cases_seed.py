@@ -149,7 +149,7 @@ def versus_seed(options: Options) -> list[Figure]:
         return [not_measured(name, "×", TARGET_RATIO, seed)]
     ours: list[float] = []
     theirs: list[float] = []
-    for _ in range(options.times(1)):  # alternating, so both see the same load
+    for _ in range(options.times(3)):  # alternating, so both see the same load
         theirs.append(run_tool("seed", seed, 1.0, 20)[0])
         ours.append(run_tool("sago-tui", seed, 1.0, 20)[0])
     ratios = [o / t for o, t in zip(ours, theirs, strict=True)]
