@@ -8,6 +8,7 @@ import sys
 from rich.markup import escape
 
 from sago_tui.commands.common import settings_for, stdout_console
+from sago_tui.core.drift import detect_drift
 from sago_tui.core.dry_run import RunEstimate, estimate_run, oversized
 from sago_tui.core.errors import ExitCode
 from sago_tui.core.plan_parser import load_plan
@@ -37,6 +38,9 @@ def print_dry_run(project: Project, args: argparse.Namespace) -> int:
     encoding = tokenizer_name(model)
     counted = f"counted with {encoding}" if encoding else "approximated (characters / 4)"
     console.print(f"Dry run · model {escape(model)} · input tokens {counted}")
+    drift = detect_drift(project) if plan is not None else None
+    if drift:  # the estimate is of PLAN.md as it is, not of the plan the spec now asks for
+        console.print(f"[yellow]warning: {escape(drift.line())}; estimating PLAN.md as it is[/]")
     # Plain cells (no markup): a task called "[b]x" prints as written.
     numbers = [Column(name, justify="right") for name in ("Input", "Output", "Cost")]
     table = GridTable([Column("Task"), Column("Name"), Column("Phase"), *numbers])

@@ -103,10 +103,12 @@ def test_drift_is_named_per_requirement_and_file_by_status_and_run(
     calls = llm.counts()
 
     status = cli("status", "-p", str(root), env=fast_env(llm_server))
+    dry = cli("run", "-p", str(root), "--dry-run", env=fast_env(llm_server))
     run = cli("run", "-p", str(root), env=fast_env(llm_server))
 
     expected = "PROJECT.md changed, REQ-2 changed, REQ-3 added, REQ-1 removed"
     assert expected in status.out and "sago-tui plan --update" in status.out
+    assert dry.code == 0 and expected in dry.out and "estimating PLAN.md as it is" in dry.out
     assert run.code == 0, run.text  # the approved plan still runs, and says so
     assert expected in run.out and "running PLAN.md as it is" in run.out
     assert llm.counts() == calls  # everything cached: no call
