@@ -118,6 +118,7 @@ class RunHistory:
         first = model.records[0] if model.records else {}
         command = str((first.get("data") or {}).get("command") or "run")
         self.shown = ShownRun(summary, latest, command)
+        app.header.show_history(True)
         app.trace_source = path if path.parent != app.project.traces_dir else app.trace_source
         title = f"{self.shown.label} · {summary.run_id} — read-only"
         app.feed.add_note(HISTORY_KEY, title, summary.outcome)
@@ -160,6 +161,7 @@ class RunHistory:
             return  # nothing shown, or the past run's own events
         if any(isinstance(event, WorkflowStarted) for event in events):
             self.shown = None
+            self.app.header.show_history(False)
             self.app.feed.clear()
             self.app.log_pane.event_log.clear_events()
             self.app.trace_source = self.app.project.traces_dir

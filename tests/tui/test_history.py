@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from sago_tui.core.project import Project
 from sago_tui.core.trace import RunSummary, read_trace
@@ -65,11 +65,14 @@ async def test_reopening_shows_the_last_run_read_only(planned_project: Project) 
         assert app.plan_tree.label_of("3.2").startswith("✔")
         assert "Last run" in str(app.status_line.render())
         assert not app.engine.busy and app.phase == "idle"
+        pill = app.query_one("#header-phase", Static)
+        assert str(pill.render()).strip() == "Past run"  # not "Ready" for a new run
         assert files_of(planned_project.root) == before  # read-only: nothing written
         # A new job's events replace the past run in the Feed and the Log.
         live = recorded("demo_run_failed.jsonl")
         feed(app, live)
         assert HISTORY_KEY not in app.feed.cards and app.history.shown is None
+        assert str(pill.render()).strip() != "Past run"
         assert app.exporter.source.records is None  # h exports the project's latest again
         assert app.log_pane.event_log.count == len(live)
         assert app.feed.cards["2.1"].status == "failed"

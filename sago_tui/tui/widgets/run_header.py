@@ -34,6 +34,7 @@ class RunHeader(Horizontal):
         super().__init__(id="run-header")
         self.project_name = project_name
         self._phase = ""
+        self._history = False  # a past run is on screen (read-only)
         # Direct references: the header is redrawn every second and every frame.
         self._phase_label = Static("", id="header-phase", classes="pill")
         self._progress = Static("", id="header-progress")
@@ -54,10 +55,20 @@ class RunHeader(Horizontal):
         self.add_class(f"-{phase}")
         self._paint_phase()
 
+    def show_history(self, shown: bool) -> None:
+        """While idle, the pill says a past run is on screen (not "Ready" for a new one)."""
+        if shown != self._history:
+            self._history = shown
+            self._paint_phase()
+
     def _paint_phase(self) -> None:
         if self._phase:
             phase = Phase(self._phase)
-            label = phase.short if self.has_class("-narrow") else phase.label
+            narrow = self.has_class("-narrow")
+            if self._history and phase is Phase.IDLE:
+                label = "Past" if narrow else "Past run"
+            else:
+                label = phase.short if narrow else phase.label
             self._phase_label.update(f" {label} ")
 
     def set_narrow(self, narrow: bool) -> None:
