@@ -58,8 +58,9 @@ def launch(
         read_only = lock_for_app(stack, project)
         start_run = start_run and not read_only
         config = AppConfig(
-            flags=dict(flags), start_run=start_run, preload_llm=True, read_only=read_only
-        )
+            flags=dict(flags), start_run=start_run, preload_llm=True, read_only=read_only,
+            lock_project=lambda: lock_for_app(stack, project),
+        )  # fmt: skip
         code = SagoApp(project, settings, config).run()
     return int(code or 0)
 

@@ -29,6 +29,9 @@ class AppConfig:
     flags: dict[str, object] = field(default_factory=dict)
     read_only: str = ""
     """Why the app may not write (another process holds the project's lock); "" = it may."""
+    lock_project: Callable[[], str] | None = None
+    """Takes the project's lock once the app has created the project (a folder that was
+    not one is opened unlocked); returns why it could not ("": held now)."""
 
 
 def availability(action: str, parameters: tuple[object, ...] = (), *, busy: bool,

@@ -188,6 +188,10 @@ class RunController:
             self.ui.say(exc.message, "error")
             self.ui.exit(2)
             return
+        lock = self.ui.config.lock_project
+        refused = lock() if lock is not None else ""
+        if refused:  # another sago-tui took the new project first
+            self.ui.say(refused, "error")
         self.ui.notify(f"Created the spec files for {name}.", title="Project ready")
         self.ui.post_message(ReloadRequested())
         if description:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
+from sago_tui.commands.app_cmd import lock_for_app
 from sago_tui.core.approval import check_approval, save_approval
+from sago_tui.core.lock import ProjectLocked, project_lock
 from sago_tui.core.plan_parser import load_plan
 from sago_tui.core.project import Project
 from sago_tui.core.settings import Settings
@@ -100,3 +104,23 @@ async def test_edit_task_in_place_and_refuse_an_invalid_edit(planned_project: Pr
     assert plan.task("1.2").verify == "python -m pytest -q tests"
     assert plan.task("2.1").action == load_plan(DATA / "demo_plan.md")[0].task("2.1").action
     assert not check_approval(planned_project, planned_project.plan_path.read_text()).valid
+
+
+async def test_a_project_created_in_the_app_is_locked_at_once(tmp_path: Path) -> None:
+    """The folder was not a project when the app opened (so not locked): creating it takes
+    the lock, and a second writer is refused while the app runs."""
+    root = tmp_path / "newproj"
+    root.mkdir()
+    project = Project.at(root)
+    with contextlib.ExitStack() as stack:
+        assert lock_for_app(stack, project) == ""  # not a project yet: nothing to lock
+        app = make_app(project, lock_project=lambda: lock_for_app(stack, project))
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, InitScreen), "the init offer")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.snapshot.initialized, "the project files")
+            refused = pytest.raises(ProjectLocked, match="another sago-tui")
+            with refused, project_lock(project.planning_dir, "run"):
+                pass
+    with project_lock(project.planning_dir, "run"):  # the app's exit let it go
+        pass
