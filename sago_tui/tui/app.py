@@ -369,18 +369,7 @@ class SagoApp(AppActions, App[int]):
     @on(SettingsSaved)
     def apply_saved_settings(self, message: SettingsSaved) -> None:
         """sago.toml changed: reload the settings (command-line flags still win)."""
-        from sago_tui.config import load_settings
-        from sago_tui.core.errors import SagoError
-
-        try:
-            self.settings = load_settings(self.project.root, flags=self.config.flags)
-        except SagoError as exc:
-            self.say(f"Saved, but the settings do not load: {exc.message}", "error")
-            return
-        self.cost_table.max_cost = self.settings.run.max_cost
-        self.project_ctl.estimated_defs = None
-        self.project_ctl.plan_changed()  # re-estimate with the new model
-        self.say("Settings saved to sago.toml; they apply to the next job.", "success")
+        self.project_ctl.apply_saved_settings()
 
     @on(EventChosen)
     def open_event(self, message: EventChosen) -> None:

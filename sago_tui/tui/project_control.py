@@ -56,6 +56,7 @@ class ProjectController:
             app.phase = Phase.IDLE
         if not self.loaded_once:
             self.loaded_once = True
+            self.show_config_warnings()
             app.show_tab("plan" if snapshot.plan or app.config.start_run else "spec")
             app.call_after_refresh(app.tabs.focus_main)  # once the tree (or editor) is shown
             if app.config.start_run and not self.engine.busy:
@@ -120,3 +121,26 @@ class ProjectController:
         selected = self.ui.task_detail.task_id
         if selected:
             self.ui.task_detail.show(selected)
+
+    def show_config_warnings(self) -> None:
+        """sago.toml's warnings (unknown keys, …) as notifications: printed on stderr
+        before the app started, they would be hidden behind its screen."""
+        for warning in self.ui.settings.warnings:
+            self.ui.notify(warning, title="sago.toml", severity="warning")
+
+    def apply_saved_settings(self) -> None:
+        """sago.toml changed: reload the settings (command-line flags still win)."""
+        from sago_tui.config import load_settings
+        from sago_tui.core.errors import SagoError
+
+        app = self.ui
+        try:
+            app.settings = load_settings(app.project.root, flags=app.config.flags)
+        except SagoError as exc:
+            app.say(f"Saved, but the settings do not load: {exc.message}", "error")
+            return
+        app.cost_table.max_cost = app.settings.run.max_cost
+        self.estimated_defs = None
+        self.plan_changed()  # re-estimate with the new model
+        app.say("Settings saved to sago.toml; they apply to the next job.", "success")
+        self.show_config_warnings()

@@ -98,3 +98,14 @@ async def test_settings_say_how_the_last_run_verified_and_save_the_sandbox_mode(
         await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen), "save")
     assert 'sandbox = "off"' in demo_project.config_path.read_text()
     assert load_settings(demo_project.root).run.sandbox == "off"
+
+
+async def test_config_warnings_show_inside_the_app(demo_project: Project) -> None:
+    """Warnings printed before the app starts are hidden behind its screen: it shows them."""
+    (demo_project.root / "sago.toml").write_text(TOML + "paralel = 2\n")
+    app = make_app(demo_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        shown = [n.message for n in app._notifications if n.title == "sago.toml"]
+        assert len(shown) == 1 and "unknown key [run] paralel" in shown[0], shown
+        assert "did you mean parallel?" in shown[0]
