@@ -30,6 +30,7 @@ from sago_tui.core.events import (
 from sago_tui.core.llm_types import LLMClient, LLMRequest, LLMResponse
 from sago_tui.core.secrets import Redactor
 from sago_tui.core.text import preview, valid_unicode
+from sago_tui.core.tokens import load_in_background
 
 _BUDGET_POLL_S = 0.1  # a call waiting for the budget looks at the cancel token this often
 
@@ -180,6 +181,9 @@ class LLMGateway:
         except BaseException:
             self._release(reserved)
             raise
+        # Exact pre-call estimates from now on, also where no answer kept a request
+        # waiting long enough for the client to start the load (a replay, a fast model).
+        load_in_background(self.model)
         # JSON may carry "\ud800" (not writable); a secret echoed back is not kept either.
         content = self.redactor.redact(valid_unicode(response.content))
         if content != response.content:

@@ -51,7 +51,7 @@ def _skip_file_id_mapping_without_files(litellm: Any) -> None:
     original = getattr(main, "update_messages_with_model_file_ids", None)
     if original is None:
         log.debug("litellm.main.update_messages_with_model_file_ids not found")
-    elif not getattr(original, "_sago_wrapped", False):
+    else:
         main.update_messages_with_model_file_ids = file_parts_only(original)
 
 
@@ -76,5 +76,4 @@ def file_parts_only(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(messages, *args, **kwargs)
         return messages
 
-    wrapper._sago_wrapped = True  # type: ignore[attr-defined]
     return wrapper

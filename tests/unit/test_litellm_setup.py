@@ -15,6 +15,19 @@ PARTS = [{"role": "user", "content": [{"type": "text", "text": "hi", "cache_cont
 FILE = [{"role": "user", "content": [{"type": "file", "file": {"file_id": "file-1"}}]}]
 
 
+def run_fresh(script: str) -> None:
+    """Run ``script`` in a new interpreter (litellm not imported yet); it prints ok."""
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.stdout.strip().endswith("ok"), proc.stderr[-2000:]
+
+
 def test_only_a_user_file_part_counts() -> None:
     assert not has_file_part(TEXT)
     assert not has_file_part(PARTS)
@@ -44,7 +57,6 @@ def test_a_first_completion_skips_the_proxy_types_but_file_ids_still_map() -> No
         import sys
         from sago_tui.core.llm import _load_litellm
         litellm = _load_litellm()
-        _load_litellm()  # configured once: the wrapper is not wrapped again
         kwargs = dict(model="openai/gpt-4o", mock_response="ok", api_key="sk-test")
         answer = litellm.completion(messages=[{"role": "user", "content": "hi"}], **kwargs)
         assert answer.choices[0].message.content == "ok"
@@ -59,15 +71,7 @@ def test_a_first_completion_skips_the_proxy_types_but_file_ids_still_map() -> No
         assert "litellm.proxy._types" in sys.modules
         print("ok")
     """
-    proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert proc.stdout.strip().endswith("ok"), proc.stderr[-2000:]
+    run_fresh(script)
 
 
 def test_the_import_pauses_garbage_collection_and_restores_it() -> None:
@@ -93,12 +97,4 @@ def test_the_import_pauses_garbage_collection_and_restores_it() -> None:
         assert not gc.isenabled()  # a caller that had turned it off keeps it off
         print("ok")
     """
-    proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert proc.stdout.strip().endswith("ok"), proc.stderr[-2000:]
+    run_fresh(script)

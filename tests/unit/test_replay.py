@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
+from sago_tui.core import tokens
+from sago_tui.core.bus import EventBus
 from sago_tui.core.cancel import CancelToken
 from sago_tui.core.errors import Cancelled, ConfigError, LLMError
+from sago_tui.core.gateway import LLMGateway
 from sago_tui.core.llm_types import DeltaCallback, LLMRequest, LLMResponse, RetryCallback
 from sago_tui.core.pricing import cost_of
 from sago_tui.core.replay import RecordingClient, ReplayClient, prompt_sha256
@@ -254,3 +257,22 @@ def test_cached_prompt_tokens_are_recorded_and_replayed_at_the_cache_price(
     bad["response"]["cached_tokens"] = "many"
     with pytest.raises(ConfigError, match="cached_tokens"):
         ReplayClient(write_cassette(tmp_path / "bad.json", bad))
+
+
+def test_a_finished_call_starts_the_tokenizer_load_whatever_the_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A replay (or a model that answers before the client's first poll) never waits on
+    the network: the gateway starts the load after the first answer instead."""
+    started: list[str | None] = []
+    monkeypatch.setattr(tokens, "_encoders", {})
+    monkeypatch.setattr(tokens, "_background", set())
+    monkeypatch.setattr(tokens, "_encoder", lambda name: started.append(name))
+    gateway = LLMGateway(StubClient(), EventBus())
+    request = LLMRequest(messages=(("user", "hi"),), purpose="task", task_id="1.1")
+    gateway.call(request, agent="ExecutorAgent")
+    gateway.call(request, agent="ExecutorAgent")
+    for thread in threading.enumerate():
+        if thread.name == "sago-tokenizer":
+            thread.join(10)
+    assert started == ["o200k_base"]  # once, for gpt-4o's encoding
